@@ -1,0 +1,69 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { GIT_ENV, GitOpsRepository, overlayPath } from './gitopsRepository';
+
+const execFileAsync = promisify(execFile);
+
+function run(args: string[], cwd?: string) {
+  return execFileAsync('git', args, {
+    cwd,
+    env: { ...process.env, ...GIT_ENV },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
+/**
+ * What a typical CI promotion script does: clone the GitOps
+ * repository, copy the source environment's pin into the target's overlay,
+ * commit and push. `--no-local` makes the clone go through the pack protocol
+ * as a clone from a server does, instead of hard-linking a local path's objects.
+ */
+export async function baselinePromotion(
+  repository: GitOpsRepository,
+  app: string,
+  workRoot: string,
+) {
+  const work = fs.mkdtempSync(path.join(workRoot, 'clone-'));
+  try {
+    const start = performance.now();
+    await run([
+      'clone',
+      '--quiet',
+      '--no-local',
+      '--branch',
+      'main',
+      repository.url,
+      work,
+    ]);
+    const source = fs.readFileSync(
+      path.join(work, overlayPath(app, 'dev')),
+      'utf8',
+    );
+    const targetFile = path.join(work, overlayPath(app, 'staging'));
+    const target = fs.readFileSync(targetFile, 'utf8');
+    const tag = /newTag: "([^"]*)"/.exec(source)![1];
+    const digest = /digest: (\S+)/.exec(source)![1];
+    fs.writeFileSync(
+      targetFile,
+      target
+        .replace(/newTag: "[^"]*"/, `newTag: "${tag}"`)
+        .replace(/digest: \S+/, `digest: ${digest}`),
+    );
+    await run(
+      [
+        'commit',
+        '--quiet',
+        '-a',
+        '-m',
+        `Promote ${app} to staging: ${tag}@${digest}`,
+      ],
+      work,
+    );
+    await run(['push', '--quiet', 'origin', 'HEAD:main'], work);
+    return { ms: performance.now() - start, tag, digest };
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}

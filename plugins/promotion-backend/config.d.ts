@@ -1,0 +1,197 @@
+import { HumanDuration } from '@backstage/types';
+
+export interface Config {
+  /**
+   * Configuration of the promotion plugins. Every key is checked at start-up:
+   * a key that is not described here (say, a misspelt `aproval`) stops the
+   * backend with its full path, e.g. `promotion.environments[2].aproval:
+   * unknown key; did you mean 'approval'?`, instead of being ignored.
+   *
+   * Durations (`approval.expiresAfter`, `requestExpiresAfter`, gate `duration`,
+   * `timeout` and `retryAfter`) are written as an object (`{ hours: 72 }`), a
+   * short string (`'72h'`, `'30m'`) or an ISO 8601 duration (`'P3D'`).
+   */
+  promotion: {
+    /**
+     * The pipeline: environments in promotion order. A build enters the first
+     * environment from CI; each later one is promoted from the one before it
+     * (or from those listed in `acceptsFrom`).
+     */
+    environments: Array<{
+      /** Slug of the environment (`[a-z0-9-]+`), e.g. `staging`. */
+      name: string;
+      /** Repository id (from `gitops.repositories`) that holds this environment's manifests, when not the default. */
+      repository?: string;
+      /**
+       * Path template(s) of this environment's manifest(s), when not the default. Several
+       * paths (e.g. `prod-eu` and `prod-us` overlays) are changed together in one commit.
+       * Placeholders: `{{ entity.metadata.name }}`, `{{ entity.metadata.namespace }}`,
+       * `{{ entity.kind }}`, `{{ environment }}`. Paths that leave the repository are refused.
+       */
+      path?: string | string[];
+      /** How a promotion lands: one `commit` on the branch (default) or a `pull-request`. */
+      delivery?: 'commit' | 'pull-request';
+      /**
+       * With pull-request delivery: `auto` lets the backend merge once gates and approvals
+       * passed; `manual` (default) waits for people to merge. A pull request closed
+       * without merging ends the promotion as failed.
+       */
+      merge?: 'auto' | 'manual';
+      /** The scheduler promotes from the previous environment whenever all gates pass. Default false. */
+      autoPromote?: boolean;
+      /** Earlier environments, besides the previous one, that may promote into this one. */
+      acceptsFrom?: string[];
+      /** Whether CI (a service listed in `promotion.ci.subjects`) may bring a build straight into this environment. Default false. */
+      acceptsCi?: boolean;
+      /**
+       * Checks a promotion into this environment must pass. Each has a `type`, an optional
+       * `mode` (`enforce`, the default, blocks; `warn` records and shows, never blocks) and
+       * an optional `name`. Built-in types:
+       * - `source-match`: the artifact is what runs in the source environment now.
+       * - `soak` with `duration`: the artifact has run in the source for at least that long.
+       * - `http` with `url` (template with `{{ artifact.image }}`, `{{ artifact.repository }}`,
+       *   `{{ artifact.tag }}`, `{{ artifact.digest }}`, `{{ entity.metadata.name }}`,
+       *   `{{ entity.metadata.namespace }}`, `{{ environment }}`), `method` (GET or POST),
+       *   `headers`, `timeout` (default 10s), `retryAfter` (default 1 minute) and `expect`.
+       *   Passes on any 2xx, or with `expect.status` only on the listed statuses; with
+       *   `expect.field` and `expect.equals` the answer must also be JSON whose field (a
+       *   dotted path) equals the value. Any other answer fails. A service that cannot
+       *   answer now (unreachable, no answer within `timeout`, 5xx, 408 or 429 unless listed
+       *   in `expect.status`) leaves the gate pending: it is asked again after `retryAfter`.
+       * - `version-constraint` with `range` (semver range on the tag) and `includePrerelease`.
+       * - `registry` with `registries: [{ url, repository?, token? }]`: the digest exists in
+       *   every registry (OCI distribution API).
+       * Backend modules add types through `promotionGatesExtensionPoint`.
+       */
+      gates?: Array<{
+        type: string;
+        mode?: 'enforce' | 'warn';
+        name?: string;
+        duration?: HumanDuration | string;
+        url?: string;
+        method?: 'GET' | 'POST';
+        /** @visibility secret */
+        headers?: { [name: string]: string };
+        timeout?: HumanDuration | string;
+        /** http: how long to wait before asking a service that could not answer again. Default 1 minute. */
+        retryAfter?: HumanDuration | string;
+        /** http: what a passing answer looks like; at least `status`, or `field` with `equals`. */
+        expect?: {
+          /** Statuses that pass, e.g. `[200, 204]`, instead of any 2xx. */
+          status?: number | number[];
+          /** Dotted path into the JSON answer, e.g. `result.checks.0.verdict`. */
+          field?: string;
+          /** The value the field must equal (compared as JSON). */
+          equals?: any;
+        };
+        range?: string;
+        includePrerelease?: boolean;
+        registries?: Array<{
+          url: string;
+          repository?: string;
+          /** @visibility secret */
+          token?: string;
+        }>;
+        [key: string]: any;
+      }>;
+      /**
+       * When promotion into this environment is allowed. Each entry is one of:
+       * - `allow`: a recurring window, `days` (mon…sun; every day when left out) and
+       *   `from`/`to` as HH:MM (`to` may be `24:00`) in an IANA `timezone`. A window may
+       *   run past midnight (`from: '22:00', to: '02:00'`); it belongs to the day it opens.
+       *   With allow windows, promotion happens only inside one of them.
+       * - `deny` with `days`/`from`/`to`/`timezone` as an allow window and an optional
+       *   `reason`: a recurring window when promotion is refused, e.g. Friday afternoons.
+       * - `deny` with `from`/`to` as ISO 8601 times with an offset and a `reason`: a freeze.
+       * Deny windows and freezes win over allow windows. Edges are wall-clock times in
+       * the time zone, so a window keeps its hours across a DST change (and lasts an hour
+       * more or less that day); a time the clocks skip means the moment of the jump.
+       * Evaluated as the built-in `window` gate, first, and again just before execution;
+       * while closed the request waits, and is evaluated again the moment it opens.
+       */
+      windows?: Array<{
+        allow?: {
+          days?: Array<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun'>;
+          from: string;
+          to: string;
+          timezone: string;
+        };
+        deny?:
+          | {
+              days?: Array<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun'>;
+              from: string;
+              to: string;
+              timezone: string;
+              reason?: string;
+            }
+          | { from: string; to: string; reason: string };
+      }>;
+      approval?: {
+        /** Distinct approvers needed. The requester never counts alone. Default 0 (no approval). */
+        required?: number;
+        /** Whether the requester's own approval may count (never as the only one: then `required` must be ≥ 2). Default false. */
+        allowSelfApproval?: boolean;
+        /** How long the whole request may wait before it expires, e.g. `{ hours: 72 }` or `'72h'`. Default: `promotion.requestExpiresAfter`. */
+        expiresAfter?: HumanDuration | string;
+        /** Entity refs told when approval is wanted. Default: the entity's owners (never the requester). */
+        notify?: string[];
+      };
+      /** Rollbacks into this environment (`POST /rollbacks`). */
+      rollback?: {
+        /** Whether a rollback waits for the environment's `approval` like a promotion. Default true. */
+        requireApproval?: boolean;
+      };
+    }>;
+    gitops: {
+      /** The GitOps repositories. Each environment is a directory on one branch, never a branch of its own. */
+      repositories: Array<{
+        /** Id used by `defaults.repository`, environments and the repository annotation. */
+        id: string;
+        /**
+         * Any git URL (https, ssh, scp-like `host:path` or `user@host:path`, file) or a local
+         * path (relative to the backend's working directory), told apart as git does: with
+         * no `://`, a colon before any slash makes it ssh. Credentials for https come from
+         * Backstage's `integrations` config.
+         */
+        url: string;
+        /** Branch the environments live on. Default: `main`. */
+        branch?: string;
+      }>;
+      defaults?: {
+        /** Repository id used when neither the environment nor the entity names one. Default: the first repository. */
+        repository?: string;
+        /**
+         * Path template of the manifest that pins an entity's image.
+         * Default: `apps/{{ entity.metadata.name }}/overlays/{{ environment }}/kustomization.yaml`.
+         */
+        path?: string;
+        /** Manifest format: `kustomize` (images[] entry), `helm-values` or `yaml` (dotted paths). Default: `kustomize`. */
+        format?: 'kustomize' | 'helm-values' | 'yaml';
+      };
+      /** Author and committer of promotion commits. */
+      author?: {
+        /** Default: `Backstage Promotion`. */
+        name?: string;
+        /** Default: `promotion@backstage.local`. */
+        email?: string;
+      };
+    };
+    /** Tags that may never be promoted (glob patterns). Default: `['latest']`. */
+    denyTags?: string[];
+    /** How long a request may wait (gates, approvals) before it expires, unless its environment's approval says otherwise. Default: 7 days. */
+    requestExpiresAfter?: HumanDuration | string;
+    /**
+     * Environments that need approval refuse requests while the permission framework is
+     * disabled, unless this is true. For local demos only. Default false.
+     */
+    allowWithoutPermissions?: boolean;
+    ci?: {
+      /**
+       * Subjects of service principals that may bring builds into environments with
+       * `acceptsCi`, e.g. `external:ci` for a static token configured under
+       * `backend.auth.externalAccess`. Every other service caller is refused.
+       */
+      subjects?: string[];
+    };
+  };
+}

@@ -1,0 +1,7 @@
+export { readPromotionConfig } from './readPromotionConfig';
+export type {
+  EnvironmentConfig,
+  ManifestFormat,
+  PromotionConfig,
+  RepositoryConfig,
+} from './schema';

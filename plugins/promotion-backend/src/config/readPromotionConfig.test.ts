@@ -1,0 +1,447 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigReader } from '@backstage/config';
+import {
+  durationToMilliseconds,
+  HumanDuration,
+  JsonObject,
+} from '@backstage/types';
+import { parse } from 'yaml';
+import { builtInGateFactories, GateRunner } from '../gates';
+import { readPromotionConfig } from './readPromotionConfig';
+
+const minimal = (): JsonObject => ({
+  environments: [{ name: 'dev' }, { name: 'staging' }, { name: 'prod' }],
+  gitops: {
+    repositories: [{ id: 'platform', url: 'https://github.com/acme/gitops' }],
+  },
+});
+
+const read = (promotion: JsonObject) =>
+  readPromotionConfig(new ConfigReader({ promotion }));
+
+/** The error message for an invalid `promotion` block. */
+const errorFor = (promotion: JsonObject) => {
+  try {
+    read(promotion);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('expected readPromotionConfig to throw');
+};
+
+describe('readPromotionConfig', () => {
+  it('applies the defaults to a minimal config', () => {
+    const config = read(minimal());
+    // other keys get defaults too; these are the ones the GitOps engine relies on
+    expect(config.environments.map(env => [env.name, env.delivery])).toEqual([
+      ['dev', 'commit'],
+      ['staging', 'commit'],
+      ['prod', 'commit'],
+    ]);
+    expect(config.environments[0].repository).toBeUndefined();
+    expect(config.environments[0].path).toBeUndefined();
+    expect(config.gitops).toEqual({
+      repositories: [
+        {
+          id: 'platform',
+          url: 'https://github.com/acme/gitops',
+          branch: 'main',
+        },
+      ],
+      defaults: {
+        path: 'apps/{{ entity.metadata.name }}/overlays/{{ environment }}/kustomization.yaml',
+        format: 'kustomize',
+      },
+      author: {
+        name: 'Backstage Promotion',
+        email: 'promotion@backstage.local',
+      },
+    });
+  });
+
+  it('keeps what is configured, including environment settings read elsewhere', () => {
+    const config = read({
+      environments: [
+        { name: 'dev' },
+        {
+          name: 'prod',
+          repository: 'prod-gitops',
+          path: [
+            'apps/{{ entity.metadata.name }}/prod-eu.yaml',
+            'apps/{{ entity.metadata.name }}/prod-us.yaml',
+          ],
+          delivery: 'pull-request',
+          approval: { required: 2 },
+          gates: [{ type: 'source-match' }],
+        },
+      ],
+      gitops: {
+        repositories: [
+          { id: 'platform', url: '/srv/git/platform', branch: 'trunk' },
+          { id: 'prod-gitops', url: 'https://gitlab.acme.dev/prod/gitops.git' },
+        ],
+        defaults: {
+          repository: 'platform',
+          path: 'charts/{{ entity.metadata.name }}/values-{{ environment }}.yaml',
+          format: 'helm-values',
+        },
+        author: { name: 'Release Bot' },
+      },
+    });
+    expect(config.environments[1]).toMatchObject({
+      name: 'prod',
+      repository: 'prod-gitops',
+      path: [
+        'apps/{{ entity.metadata.name }}/prod-eu.yaml',
+        'apps/{{ entity.metadata.name }}/prod-us.yaml',
+      ],
+      delivery: 'pull-request',
+      approval: { required: 2 },
+      gates: [{ type: 'source-match' }],
+    });
+    expect(config.gitops.repositories.map(r => r.branch)).toEqual([
+      'trunk',
+      'main',
+    ]);
+    expect(config.gitops.defaults).toEqual({
+      repository: 'platform',
+      path: 'charts/{{ entity.metadata.name }}/values-{{ environment }}.yaml',
+      format: 'helm-values',
+    });
+    expect(config.gitops.author).toEqual({
+      name: 'Release Bot',
+      email: 'promotion@backstage.local',
+    });
+  });
+
+  it('refuses a missing promotion block', () => {
+    expect(() =>
+      readPromotionConfig(new ConfigReader({ app: { title: 'x' } })),
+    ).toThrow(
+      "Missing 'promotion' config: list at least promotion.environments and promotion.gitops.repositories",
+    );
+  });
+
+  it('names the environment whose name is not a slug', () => {
+    const config = minimal();
+    config.environments = [{ name: 'dev' }, { name: 'Prod EU' }];
+    expect(errorFor(config)).toBe(
+      'Invalid promotion config: promotion.environments[1].name: must be a slug of lowercase letters, digits and dashes',
+    );
+  });
+
+  it('names a duplicate environment', () => {
+    const config = minimal();
+    config.environments = [{ name: 'dev' }, { name: 'prod' }, { name: 'dev' }];
+    expect(errorFor(config)).toBe(
+      "Invalid promotion config: promotion.environments[2].name: duplicate environment 'dev'",
+    );
+  });
+
+  it('names an unknown repository in gitops.defaults.repository', () => {
+    expect(
+      errorFor({
+        ...minimal(),
+        gitops: {
+          ...(minimal().gitops as JsonObject),
+          defaults: { repository: 'gitops' },
+        },
+      }),
+    ).toBe(
+      "Invalid promotion config: promotion.gitops.defaults.repository: unknown repository 'gitops'; known: platform",
+    );
+  });
+
+  it('names an unknown repository in an environment', () => {
+    const config = minimal();
+    config.environments = [
+      { name: 'dev' },
+      { name: 'prod', repository: 'prod-gitops' },
+    ];
+    expect(errorFor(config)).toBe(
+      "Invalid promotion config: promotion.environments[1].repository: unknown repository 'prod-gitops'; known: platform",
+    );
+  });
+
+  it('names every problem at once', () => {
+    const message = errorFor({
+      environments: [{ name: 'dev', delivery: 'email' }],
+      gitops: {
+        repositories: [{ id: 'platform', url: '' }],
+        defaults: { format: 'jsonnet' },
+      },
+    });
+    expect(message).toMatch(/^Invalid promotion config: /);
+    expect(message).toContain('promotion.environments[0].delivery: ');
+    expect(message).toContain('promotion.gitops.repositories[0].url: ');
+    expect(message).toContain('promotion.gitops.defaults.format: ');
+  });
+
+  it.each<[string, JsonObject, string]>([
+    [
+      'no environments',
+      { ...minimal(), environments: [] },
+      'promotion.environments: must list at least one environment',
+    ],
+    [
+      'no repositories',
+      { ...minimal(), gitops: { repositories: [] } },
+      'promotion.gitops.repositories: ',
+    ],
+    [
+      'no gitops block',
+      { environments: [{ name: 'dev' }] },
+      'promotion.gitops: ',
+    ],
+    [
+      'a repository id that is not a slug',
+      {
+        ...minimal(),
+        gitops: { repositories: [{ id: 'Plat form', url: 'x' }] },
+      },
+      'promotion.gitops.repositories[0].id: must be a slug',
+    ],
+    [
+      'an empty path list',
+      { ...minimal(), environments: [{ name: 'dev', path: [] }] },
+      'promotion.environments[0].path: ',
+    ],
+  ])('refuses %s, naming the key', (_, promotion, expected) => {
+    expect(errorFor(promotion)).toContain(
+      `Invalid promotion config: ${expected}`,
+    );
+  });
+
+  describe('unknown keys', () => {
+    it.each<[string, (config: JsonObject) => void, string]>([
+      [
+        'a top-level key',
+        config => {
+          config.denyTag = ['latest'];
+        },
+        "promotion.denyTag: unknown key; did you mean 'denyTags'?",
+      ],
+      [
+        'an environment key',
+        config => {
+          config.environments = [
+            { name: 'dev' },
+            { name: 'staging' },
+            { name: 'prod', aproval: { required: 2 } },
+          ];
+        },
+        "promotion.environments[2].aproval: unknown key; did you mean 'approval'?",
+      ],
+      [
+        'an approval key',
+        config => {
+          config.environments = [
+            { name: 'dev' },
+            { name: 'prod', approval: { requierd: 2 } },
+          ];
+        },
+        "promotion.environments[1].approval.requierd: unknown key; did you mean 'required'?",
+      ],
+      [
+        'a gitops key',
+        config => {
+          (config.gitops as JsonObject).defualts = { format: 'yaml' };
+        },
+        "promotion.gitops.defualts: unknown key; did you mean 'defaults'?",
+      ],
+      [
+        'a repository key',
+        config => {
+          (config.gitops as JsonObject).repositories = [
+            {
+              id: 'platform',
+              url: 'https://github.com/acme/gitops',
+              brnach: 'trunk',
+            },
+          ];
+        },
+        "promotion.gitops.repositories[0].brnach: unknown key; did you mean 'branch'?",
+      ],
+      [
+        'a gitops.defaults key',
+        config => {
+          (config.gitops as JsonObject).defaults = { Format: 'yaml' };
+        },
+        "promotion.gitops.defaults.Format: unknown key; did you mean 'format'?",
+      ],
+      [
+        'a gitops.author key',
+        config => {
+          (config.gitops as JsonObject).author = { mail: 'bot@acme.example' };
+        },
+        "promotion.gitops.author.mail: unknown key; did you mean 'email'?",
+      ],
+      [
+        'a ci key',
+        config => {
+          config.ci = { subject: ['external:ci'] };
+        },
+        "promotion.ci.subject: unknown key; did you mean 'subjects'?",
+      ],
+      [
+        'a rollback key',
+        config => {
+          config.environments = [
+            { name: 'dev' },
+            { name: 'prod', rollback: { requireApprovals: false } },
+          ];
+        },
+        "promotion.environments[1].rollback.requireApprovals: unknown key; did you mean 'requireApproval'?",
+      ],
+      [
+        'a key like no setting',
+        config => {
+          config.environments = [{ name: 'dev', owner: 'team-a' }];
+        },
+        'promotion.environments[0].owner: unknown key; the settings here are name, repository, path, delivery, merge, autoPromote, acceptsFrom, acceptsCi, gates, windows, approval, rollback',
+      ],
+    ])('refuses %s, naming it', (_, change, expected) => {
+      const config = minimal();
+      change(config);
+      expect(errorFor(config)).toBe(`Invalid promotion config: ${expected}`);
+    });
+
+    it('names every unknown key alongside the other problems', () => {
+      const message = errorFor({
+        ...minimal(),
+        environments: [
+          { name: 'dev', delivery: 'email', aproval: {}, gatess: [] },
+        ],
+      });
+      expect(message).toContain('promotion.environments[0].delivery: ');
+      expect(message).toContain(
+        "promotion.environments[0].aproval: unknown key; did you mean 'approval'?",
+      );
+      expect(message).toContain(
+        "promotion.environments[0].gatess: unknown key; did you mean 'gates'?",
+      );
+    });
+
+    it('leaves gate blocks and windows to their own readers', () => {
+      // Gate types from other modules have settings of their own; the gate
+      // runner checks every block with its factory when the backend starts.
+      const config = read({
+        ...minimal(),
+        environments: [
+          {
+            name: 'dev',
+            gates: [{ type: 'lifecycle', allowed: ['production'] }],
+            windows: [
+              { allow: { from: '09:00', to: '17:00', timezone: 'UTC' } },
+            ],
+          },
+        ],
+      });
+      expect(config.environments[0].gates).toEqual([
+        { type: 'lifecycle', allowed: ['production'] },
+      ]);
+    });
+  });
+
+  describe('durations', () => {
+    const withExpiry = (expiresAfter: JsonObject[string]) =>
+      ({
+        ...minimal(),
+        environments: [
+          { name: 'dev' },
+          { name: 'prod', approval: { required: 1, expiresAfter } },
+        ],
+        requestExpiresAfter: expiresAfter,
+      } as JsonObject);
+
+    it.each<[JsonObject[string], HumanDuration]>([
+      [{ hours: 72 }, { hours: 72 }],
+      ['72h', { hours: 72 }],
+      ['30m', { minutes: 30 }],
+      ['P3D', { days: 3 }],
+      ['PT1H30M', { hours: 1, minutes: 30 }],
+    ])('reads %j as gate durations are read', (written, duration) => {
+      const config = read(withExpiry(written));
+      const ms = (d?: HumanDuration) => d && durationToMilliseconds(d);
+      expect(ms(config.environments[1].approval?.expiresAfter)).toBe(
+        ms(duration),
+      );
+      expect(ms(config.requestExpiresAfter)).toBe(ms(duration));
+    });
+
+    it('defaults requestExpiresAfter to 7 days', () => {
+      expect(read(minimal()).requestExpiresAfter).toEqual({ days: 7 });
+    });
+
+    it.each<[JsonObject[string], string | RegExp]>([
+      [
+        'soon',
+        /^expected a duration like \{ hours: 72 \}, '72h' or 'P3D'; Invalid duration 'soon'/,
+      ],
+      [{ hours: 0 }, 'must be longer than zero'],
+      ['0s', 'must be longer than zero'],
+      [{ hour: 72 }, "expected a duration like { hours: 72 }, '72h' or 'P3D'"],
+      [72, "expected a duration like { hours: 72 }, '72h' or 'P3D'"],
+    ])('refuses %j, naming the key', (written, expected) => {
+      const config = minimal();
+      config.requestExpiresAfter = written;
+      const message = errorFor(config);
+      const prefix =
+        'Invalid promotion config: promotion.requestExpiresAfter: ';
+      expect(message.startsWith(prefix)).toBe(true);
+      expect(message.slice(prefix.length)).toMatch(expected);
+    });
+  });
+
+  it('accepts the complete example of the README, gates and windows included', () => {
+    const readme = fs.readFileSync(
+      path.resolve(__dirname, '../../README.md'),
+      'utf8',
+    );
+    const section = readme.slice(readme.indexOf('## Configure'));
+    const example = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+    const config = read(parse(example!).promotion);
+
+    expect(config.environments.map(env => env.name)).toEqual([
+      'dev',
+      'staging',
+      'prod',
+    ]);
+    const prod = config.environments[2];
+    expect(prod).toMatchObject({
+      delivery: 'pull-request',
+      merge: 'auto',
+      acceptsFrom: ['dev'],
+      approval: { required: 2, allowSelfApproval: true },
+    });
+    expect(durationToMilliseconds(prod.approval!.expiresAfter!)).toBe(
+      72 * 3600_000,
+    );
+    expect(durationToMilliseconds(config.requestExpiresAfter)).toBe(
+      7 * 24 * 3600_000,
+    );
+    expect(config.ci.subjects).toEqual(['external:ci']);
+
+    // The gate runner reads gate blocks and windows as the backend does at start-up.
+    const runner = new GateRunner(builtInGateFactories());
+    const gates = config.environments.map(env =>
+      runner.gatesFor({
+        name: env.name,
+        gates: env.gates.map(block => new ConfigReader(block as JsonObject)),
+        windows: env.windows.map(
+          block => new ConfigReader(block as JsonObject),
+        ),
+      }),
+    );
+    expect(gates[2].map(gate => [gate.name, gate.mode])).toEqual([
+      ['window', 'enforce'],
+      ['source-match', 'enforce'],
+      ['soak 1d', 'enforce'],
+      ['version >=1.0.0', 'enforce'],
+      [expect.stringMatching(/^registry/), 'enforce'],
+      ['image scan', 'enforce'],
+      ['change ticket', 'warn'],
+    ]);
+  });
+});

@@ -1,0 +1,11 @@
+export { KnexPromotionStore } from './KnexPromotionStore';
+export { approvalsSatisfied, decisionCounts } from './PromotionStore';
+export type {
+  ApprovalRule,
+  DecisionOutcome,
+  NewPromotion,
+  StoredDecision,
+  PromotionFilter,
+  PromotionPatch,
+  PromotionStore,
+} from './PromotionStore';

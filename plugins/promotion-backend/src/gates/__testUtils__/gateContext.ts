@@ -1,0 +1,37 @@
+import { ConfigReader } from '@backstage/config';
+import { JsonObject } from '@backstage/types';
+import { GateContext } from '@internal/plugin-promotion-node';
+
+export const IMAGE = 'ghcr.io/acme/payments';
+export const digestOf = (char: string) => `sha256:${char.repeat(64)}`;
+
+/**
+ * A gate context for a promotion of payments from staging to prod, where
+ * staging has run the artifact since 10:00 and it is noon; tests override
+ * what they are about.
+ */
+export function gateContext(overrides: Partial<GateContext> = {}): GateContext {
+  const artifact = { image: IMAGE, tag: '1.2.3', digest: digestOf('a') };
+  return {
+    entity: {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: { name: 'payments', namespace: 'default' },
+      spec: {},
+    },
+    entityRef: 'component:default/payments',
+    artifact,
+    source: { name: 'staging', artifact, since: '2026-03-02T10:00:00.000Z' },
+    target: {
+      name: 'prod',
+      artifact: { image: IMAGE, tag: '1.2.2', digest: digestOf('b') },
+      since: '2026-02-20T09:00:00.000Z',
+    },
+    now: new Date('2026-03-02T12:00:00.000Z'),
+    signal: new AbortController().signal,
+    ...overrides,
+  };
+}
+
+/** A gate config block as the runner hands it to a factory. */
+export const gateConfig = (block: JsonObject) => new ConfigReader(block);

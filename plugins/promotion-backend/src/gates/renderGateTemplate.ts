@@ -1,0 +1,68 @@
+import { GateContext } from '@internal/plugin-promotion-node';
+import { GateConfigError } from './GateConfigError';
+import { parseImageName } from './parseImageName';
+
+const PLACEHOLDER = /\{\{\s*([\w.]+)\s*\}\}/g;
+
+/** What `{{ … }}` may name in the templates of the http and registry gates. */
+export const GATE_TEMPLATE_KEYS = [
+  'artifact.image',
+  'artifact.repository',
+  'artifact.tag',
+  'artifact.digest',
+  'entity.metadata.name',
+  'entity.metadata.namespace',
+  'environment',
+] as const;
+
+type GateTemplateKey = (typeof GATE_TEMPLATE_KEYS)[number];
+
+/** Refuses unknown placeholders at start-up rather than at the first promotion. */
+export function checkGateTemplate(template: string, key: string): void {
+  const unknown = [...template.matchAll(PLACEHOLDER)]
+    .map(match => match[1])
+    .filter(name => !(GATE_TEMPLATE_KEYS as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    throw new GateConfigError([
+      {
+        key,
+        message: `unknown placeholder ${unknown
+          .map(name => `'{{ ${name} }}'`)
+          .join(', ')}; use ${GATE_TEMPLATE_KEYS.map(
+          name => `{{ ${name} }}`,
+        ).join(', ')}`,
+      },
+    ]);
+  }
+}
+
+/**
+ * Fills a checked template from the gate context. A placeholder whose value
+ * is missing (e.g. no digest on a tag-only pin) is an error rather than an
+ * empty string, so a scanner is never asked about `image@`.
+ */
+export function renderGateTemplate(
+  template: string,
+  context: GateContext,
+  environment: string,
+  encode: (value: string) => string,
+): string {
+  const values: Record<GateTemplateKey, string | undefined> = {
+    'artifact.image': context.artifact.image,
+    'artifact.repository': parseImageName(context.artifact.image).repository,
+    'artifact.tag': context.artifact.tag,
+    'artifact.digest': context.artifact.digest,
+    'entity.metadata.name': context.entity.metadata.name,
+    'entity.metadata.namespace': context.entity.metadata.namespace ?? 'default',
+    environment,
+  };
+  return template.replace(PLACEHOLDER, (_, name: GateTemplateKey) => {
+    const value = values[name];
+    if (!value) {
+      throw new Error(
+        `'{{ ${name} }}' has no value for ${context.artifact.image}`,
+      );
+    }
+    return encode(value);
+  });
+}

@@ -1,0 +1,1 @@
+export { PromotionNotifier } from './PromotionNotifier';

@@ -1,0 +1,10 @@
+/**
+ * Types, HTTP API schemas, permissions and annotation names shared by the
+ * promotion frontend and backend.
+ *
+ * @packageDocumentation
+ */
+export * from './annotations';
+export * from './permissions';
+export * from './schemas';
+export * from './types';

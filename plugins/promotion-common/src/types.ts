@@ -1,0 +1,254 @@
+/** An immutable build as pinned in a manifest. @public */
+export interface Artifact {
+  /** Image name as written in the manifest, e.g. `ghcr.io/acme/payments`. */
+  image: string;
+  /** Tag, when the manifest pins one (`newTag`). */
+  tag?: string;
+  /** Content digest, e.g. `sha256:…`, when the manifest pins one. */
+  digest?: string;
+}
+
+/** The commit that put an artifact into an environment. @public */
+export interface PinCommit {
+  sha: string;
+  /** Who promoted it: the `Promoted-By` trailer, else the commit author. */
+  author: string;
+  /** ISO 8601 commit time. */
+  date: string;
+  /** Set when the change skipped gates or approvals in an emergency (the `Bypassed-By` trailer). */
+  bypassedBy?: string;
+}
+
+/** One environment of an entity's pipeline. @public */
+export interface PipelineEnvironment {
+  name: string;
+  /** What the environment's manifest pins now; null when it pins nothing yet. */
+  artifact: Artifact | null;
+  /** The commit that pinned it; null when unknown. */
+  commit: PinCommit | null;
+  /** Promotions into this environment that have not ended yet. */
+  activeRequests: Promotion[];
+  /** What the caller may do with the environment, computed by the server. */
+  allowedActions: EnvironmentAction[];
+  /** Set while a rollback holds automatic promotion of this environment. */
+  hold?: EnvironmentHold;
+}
+
+/** A stop on automatic promotion into one environment, set by a rollback. @public */
+export interface EnvironmentHold {
+  setBy: string;
+  reason: string;
+  /** The rollback that set it. */
+  promotionId?: string;
+  createdAt: string;
+}
+
+/** One build a rollback backs out of an environment. @public */
+export interface BackedOutVersion {
+  artifact: Artifact;
+  /** The commit that had pinned it, with who promoted it and when. */
+  commit: PinCommit;
+}
+
+/** What going back to an earlier build means, before anyone decides. @public */
+export interface RollbackImpact {
+  /** What runs now. */
+  current: Artifact;
+  /** The build the environment goes back to, and the commit that once pinned it. */
+  target: EnvironmentVersion;
+  /** The builds being backed out, newest first (the current one included). */
+  backedOut: BackedOutVersion[];
+  /** Commits that changed the pin since the target version was pinned. */
+  commitsBetween: number;
+  /** Later environments that run a build being backed out here. */
+  downstream: Array<{ environment: string; artifact: Artifact }>;
+  recommendation: 'safe' | 'risky' | 'blocked';
+  /** Why, one sentence each. */
+  reasons: string[];
+}
+
+/** The answer to a rollback dry run. @public */
+export interface RollbackPlan {
+  entityRef: string;
+  environment: string;
+  artifact: Artifact;
+  impact: RollbackImpact;
+  /** The environment's windows and freezes as they would be evaluated now. */
+  gateRuns: GateRun[];
+  approvalsRequired: number;
+  allowSelfApproval: boolean;
+  /** Open requests for the environment that the rollback would supersede. */
+  supersedes: string[];
+  delivery: 'commit' | 'pull-request';
+  changes: Array<{ repository: string; path: string; diff: string }>;
+}
+
+/** Answer of `GET /entities/:kind/:namespace/:name/pipeline`. @public */
+export interface Pipeline {
+  entityRef: string;
+  environments: PipelineEnvironment[];
+}
+
+/** One version that ran in an environment. @public */
+export interface EnvironmentVersion {
+  artifact: Artifact;
+  /** The commit that changed the pinned value to this artifact. */
+  commit: PinCommit;
+}
+
+/** Answer of `GET /entities/:kind/:namespace/:name/environments/:env/history`. @public */
+export interface EnvironmentHistory {
+  entityRef: string;
+  environment: string;
+  /** Newest first; the first entry is what runs now. */
+  versions: EnvironmentVersion[];
+}
+
+/** Verdicts of a gate; `warning` is a failure of a gate in `warn` mode. @public */
+export type GateStatus = 'passed' | 'failed' | 'pending' | 'warning';
+
+/** One evaluation of one gate, as stored and shown. @public */
+export interface GateRun {
+  gate: string;
+  status: GateStatus;
+  message: string;
+  details?: Record<string, unknown>;
+  /** For `pending`: when it may pass. */
+  retryAt?: string;
+  startedAt: string;
+  finishedAt: string;
+}
+
+/** States of a promotion request. @public */
+export const PROMOTION_STATUSES = [
+  'gating',
+  'awaiting-approval',
+  'approved',
+  'executing',
+  'awaiting-merge',
+  'succeeded',
+  'rejected',
+  'failed',
+  'expired',
+  'cancelled',
+  'superseded',
+] as const;
+
+/** @public */
+export type PromotionStatus = (typeof PROMOTION_STATUSES)[number];
+
+/** States after which a promotion never changes again. @public */
+export const TERMINAL_PROMOTION_STATUSES: ReadonlyArray<PromotionStatus> = [
+  'succeeded',
+  'rejected',
+  'failed',
+  'expired',
+  'cancelled',
+  'superseded',
+];
+
+/** States of a request that still holds its target (at most one per entity and environment). @public */
+export const ACTIVE_PROMOTION_STATUSES: ReadonlyArray<PromotionStatus> =
+  PROMOTION_STATUSES.filter(
+    status => !TERMINAL_PROMOTION_STATUSES.includes(status),
+  );
+
+/**
+ * Active states before execution starts: a newer request for the same target
+ * supersedes a request in one of these, and waits for one in any other. @public
+ */
+export const SUPERSEDABLE_PROMOTION_STATUSES: ReadonlyArray<PromotionStatus> = [
+  'gating',
+  'awaiting-approval',
+  'approved',
+];
+
+/** @public */
+export function isTerminalStatus(status: PromotionStatus): boolean {
+  return TERMINAL_PROMOTION_STATUSES.includes(status);
+}
+
+/**
+ * `promotion` moves a build on along the pipeline; `rollback` sets an
+ * environment back to a build it ran before. @public
+ */
+export type PromotionKind = 'promotion' | 'rollback';
+
+/** A promotion request as stored and returned by the API. @public */
+export interface Promotion {
+  id: string;
+  kind: PromotionKind;
+  /**
+   * For a rollback: the build the environment ran when it was asked for. It
+   * executes only while the environment still runs it, so what lands is what
+   * the impact analysis showed.
+   */
+  replaces?: Artifact;
+  entityRef: string;
+  sourceEnvironment: string;
+  targetEnvironment: string;
+  artifact: Artifact;
+  status: PromotionStatus;
+  reason?: string;
+  requestedBy: string;
+  /** `user` (the tab), `service` (CI) or `scheduler` (automatic promotion). */
+  requesterKind: RequesterKind;
+  createdAt: string;
+  updatedAt: string;
+  /** The request ends as `expired` if it has not finished by then. */
+  expiresAt: string;
+  /** The commit that carried the change, once pushed. */
+  commitSha?: string;
+  /** The pull or merge request, for environments delivered by pull request. */
+  pullRequest?: { url: string; number: number; provider?: 'github' | 'gitlab' };
+  /** Why the request failed, when it did. */
+  error?: string;
+  /** The latest evaluation of the gates (on `GET /promotions/:id` and the pipeline). */
+  gateRuns?: GateRun[];
+  /** Decisions of approvers (on `GET /promotions/:id` and the pipeline). */
+  approvals?: Approval[];
+  /** Distinct approvals the target needs (0 when none). */
+  approvalsRequired?: number;
+  /** Set when someone skipped gates or the approval wait in an emergency. */
+  bypass?: { by: string; reason: string; skipped: Array<'gates' | 'approvals'> };
+  /** What the caller may do with this request, computed by the server. */
+  allowedActions?: RequestAction[];
+}
+
+/** One approver's decision. @public */
+export interface Approval {
+  approver: string;
+  decision: 'approve' | 'reject';
+  comment?: string;
+  createdAt: string;
+  /** False for a decision that does not count toward `required` (e.g. the requester's own). */
+  counts: boolean;
+}
+
+/** Actions on an active request. @public */
+export type RequestAction = 'approve' | 'reject' | 'cancel' | 'bypass' | 'rerun-gates';
+
+/** Actions on an environment. @public */
+export type EnvironmentAction = 'promote' | 'rollback' | 'release-hold';
+
+/** Who made a request. @public */
+export type RequesterKind = 'user' | 'service' | 'scheduler';
+
+/** The answer to a dry run: what a request would do, with nothing written. @public */
+export interface PromotionPlan {
+  entityRef: string;
+  sourceEnvironment: string;
+  targetEnvironment: string;
+  artifact: Artifact;
+  /** The gates as they would be evaluated now. */
+  gateRuns: GateRun[];
+  /** Distinct approvals the target needs (0 when none). */
+  approvalsRequired: number;
+  /** Whether the requester's own approval may count (never alone). */
+  allowSelfApproval: boolean;
+  /** Open requests for the same target that the request would supersede. */
+  supersedes: string[];
+  delivery: 'commit' | 'pull-request';
+  /** The exact change, per file, as a unified diff. */
+  changes: Array<{ repository: string; path: string; diff: string }>;
+}

@@ -1,0 +1,127 @@
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import { createApiRef } from '@backstage/core-plugin-api';
+import {
+  ApprovalDecision,
+  CreatePromotionRequest,
+  CreateRollbackRequest,
+  EnvironmentHistory,
+  ListPromotionsQuery,
+  Pipeline,
+  Promotion,
+  PromotionPlan,
+  RollbackImpact,
+  RollbackPlan,
+} from '@internal/plugin-promotion-common';
+
+/**
+ * What to promote: a promotion request without the `dryRun` switch, which the
+ * client sets itself ({@link PromotionApi.planPromotion}).
+ *
+ * @public
+ */
+export type PromotionRequest = Omit<CreatePromotionRequest, 'dryRun'>;
+
+/**
+ * Which environment to set back, and to which build: a rollback request
+ * without the `dryRun` switch, which the client sets itself
+ * ({@link PromotionApi.planRollback}). Without `digest` or `tag` the backend
+ * goes back to the build before the current one.
+ *
+ * @public
+ */
+export type RollbackRequest = Omit<CreateRollbackRequest, 'dryRun'>;
+
+/**
+ * A rollback's dry run needs no reason: nothing is written, so there is
+ * nothing to record one in.
+ *
+ * @public
+ */
+export type RollbackPlanRequest = Omit<RollbackRequest, 'reason'> & {
+  reason?: string;
+};
+
+/**
+ * The rollback request as created (`kind: 'rollback'`), with the impact
+ * analysis it was accepted on.
+ *
+ * @public
+ */
+export type RollbackResult = Promotion & { impact: RollbackImpact };
+
+/**
+ * What the promotion frontend needs from the promotion backend.
+ *
+ * @public
+ */
+export interface PromotionApi {
+  /** The entity's environments in pipeline order, with what each one runs. */
+  getPipeline(entityRef: string | CompoundEntityRef): Promise<Pipeline>;
+  /** Requests a promotion; it runs asynchronously, follow it with {@link PromotionApi.getPromotion}. */
+  createPromotion(request: PromotionRequest): Promise<Promotion>;
+  /**
+   * Asks what a promotion would do (a dry run): the gate results as of now,
+   * the approvals it needs and the exact GitOps diff. Nothing is written; the
+   * backend refuses a request it would refuse for real, with the same error.
+   */
+  planPromotion(request: PromotionRequest): Promise<PromotionPlan>;
+  getPromotion(id: string): Promise<Promotion>;
+  /**
+   * Lists requests the caller may see, with the filters that are set. With
+   * `awaitingMyApproval: true`, only those the signed-in user may approve now,
+   * each with its gate runs, approvals and `allowedActions`.
+   */
+  listPromotions(query?: ListPromotionsQuery): Promise<{ items: Promotion[] }>;
+  /**
+   * Approves or rejects a request awaiting approval, with an optional
+   * comment; resolves to the request afterwards (`approved` once the last
+   * approval needed arrives, `rejected` after any rejection). With `digest`
+   * (the digest, or for a tag-only pin the tag, the approver was shown) the
+   * backend refuses the decision (409) when the request carries another one.
+   */
+  decide(id: string, decision: ApprovalDecision): Promise<Promotion>;
+  /**
+   * The emergency bypass: skips failing gates or the approval wait of a
+   * request. The reason (at least 10 characters) goes into the audit log and
+   * the commit, and the approvers are told. Resolves to the request, now
+   * `approved` and about to execute.
+   */
+  bypass(id: string, reason: string): Promise<Promotion>;
+  /** Withdraws a request that has not started executing; resolves to the cancelled request. */
+  cancelPromotion(id: string): Promise<Promotion>;
+  /** Evaluates the gates of a request that is still gating again now; resolves to the request afterwards. */
+  rerunGates(id: string): Promise<Promotion>;
+  /**
+   * The builds an environment ran, newest first (the first runs now), each
+   * with the commit that pinned it: who promoted it and when.
+   */
+  getHistory(
+    entityRef: string | CompoundEntityRef,
+    environment: string,
+  ): Promise<EnvironmentHistory>;
+  /**
+   * Asks what a rollback would do (a dry run): the impact analysis with its
+   * recommendation, the windows as of now, the approvals it needs, the open
+   * requests it supersedes and the exact GitOps diff. Nothing is written;
+   * the backend refuses a rollback it would refuse for real, with the same
+   * error.
+   */
+  planRollback(request: RollbackPlanRequest): Promise<RollbackPlan>;
+  /**
+   * Requests a rollback; the reason (at least 10 characters) goes into the
+   * audit log and the commit. It runs like a promotion (follow it with
+   * {@link PromotionApi.getPromotion}) and, once through, holds automatic
+   * promotion of the environment until someone releases the hold.
+   */
+  requestRollback(request: RollbackRequest): Promise<RollbackResult>;
+  /** Lets automatic promotion into the environment go on after a rollback; refused (409) when it is not held. */
+  releaseHold(
+    entityRef: string | CompoundEntityRef,
+    environment: string,
+  ): Promise<void>;
+}
+
+/** @public */
+export const promotionApiRef = createApiRef<PromotionApi>({
+  id: 'plugin.promotion.api',
+});

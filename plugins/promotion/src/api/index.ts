@@ -1,0 +1,9 @@
+export { promotionApiRef } from './PromotionApi';
+export type {
+  PromotionApi,
+  PromotionRequest,
+  RollbackPlanRequest,
+  RollbackRequest,
+  RollbackResult,
+} from './PromotionApi';
+export { PromotionClient } from './PromotionClient';

@@ -1,0 +1,110 @@
+import { useState } from 'react';
+import { DialogContentText, makeStyles } from '@material-ui/core';
+import { ApprovalDecision, Promotion } from '@internal/plugin-promotion-common';
+import { requestName } from '../../lib';
+import { ConfirmDialog, NoteField } from '../Shared';
+import { ApprovalList } from './ApprovalList';
+import { RequestSummary } from './RequestSummary';
+
+const useStyles = makeStyles(theme => ({
+  approvals: {
+    marginBottom: theme.spacing(2),
+  },
+}));
+
+type Decision = ApprovalDecision['decision'];
+
+const TEXT: Record<
+  Decision,
+  {
+    title: string;
+    confirm: string;
+    confirmName: string;
+    /** Given what runs: `promotion` or `rollback`. */
+    hint: (what: string) => string;
+  }
+> = {
+  approve: {
+    title: 'Approve',
+    confirm: 'Confirm approval',
+    confirmName: 'Confirm approval',
+    hint: what => `The ${what} runs once it has all the approvals it needs.`,
+  },
+  reject: {
+    title: 'Reject',
+    confirm: 'Confirm rejection',
+    confirmName: 'Confirm rejection',
+    hint: () =>
+      'One rejection ends the request; it cannot be approved afterwards.',
+  },
+};
+
+/** @internal */
+export type DecisionDialogProps = {
+  request: Promotion;
+  decision: Decision;
+  onCancel: () => void;
+  /**
+   * Resolves once the decision was sent and answered; the dialog then
+   * closes. The decision names the digest the dialog showed.
+   */
+  onConfirm: (decision: ApprovalDecision) => Promise<void>;
+};
+
+/** Asks for an optional comment before approving or rejecting a request. */
+export const DecisionDialog = (props: DecisionDialogProps) => {
+  const { request, decision, onCancel, onConfirm } = props;
+  const text = TEXT[decision];
+  const classes = useStyles();
+  const [comment, setComment] = useState('');
+  const [submitting, setSubmitting] = useState(false);
+
+  // The request actions report a refusal themselves and never reject.
+  const confirm = async () => {
+    setSubmitting(true);
+    const trimmed = comment.trim();
+    // The build this dialog showed: the backend refuses the decision (409)
+    // if the request carries another one, so nobody approves what they did
+    // not see. A tag-only pin is identified by its tag.
+    const shown = request.artifact.digest ?? request.artifact.tag;
+    await onConfirm({
+      decision,
+      ...(trimmed ? { comment: trimmed } : {}),
+      ...(shown ? { digest: shown } : {}),
+    });
+  };
+
+  return (
+    <ConfirmDialog
+      titleId={`decision-dialog-title-${request.id}`}
+      title={
+        <>
+          {text.title} the {requestName(request)}
+        </>
+      }
+      maxWidth="sm"
+      submitting={submitting}
+      onCancel={onCancel}
+      confirmText={text.confirm}
+      confirmName={text.confirmName}
+      danger={decision === 'reject'}
+      onConfirm={confirm}
+    >
+      <RequestSummary request={request} />
+      <div className={classes.approvals}>
+        <ApprovalList request={request} />
+      </div>
+      <DialogContentText variant="body2">
+        {' '}
+        {text.hint(request.kind === 'rollback' ? 'rollback' : 'promotion')}
+      </DialogContentText>
+      <NoteField
+        id={`decision-comment-${request.id}`}
+        label="Comment (optional)"
+        value={comment}
+        onChange={setComment}
+        disabled={submitting}
+      />
+    </ConfirmDialog>
+  );
+};

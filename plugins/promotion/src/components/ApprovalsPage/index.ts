@@ -1,0 +1,2 @@
+export { ApprovalsContent, ApprovalsPage } from './ApprovalsPage';
+export type { ApprovalsTableProps } from './ApprovalsTable';

@@ -1,0 +1,2 @@
+export { EntityPromotionCard } from './EntityPromotionCard';
+export type { EntityPromotionCardProps } from './EntityPromotionCard';

@@ -1,0 +1,193 @@
+import { ReactNode } from 'react';
+import { Button, makeStyles, Typography } from '@material-ui/core';
+import { InfoCard } from '@backstage/core-components';
+import {
+  PipelineEnvironment,
+  Promotion,
+} from '@internal/plugin-promotion-common';
+import { RequestActions } from '../../hooks';
+import { formatAge, formatTime, shortDigest } from '../../lib';
+import { Abbreviated, Person } from '../Shared';
+import { HoldNotice, RollbackButton } from '../Rollback';
+import { ActiveRequest } from './ActiveRequest';
+
+const useStyles = makeStyles(theme => ({
+  root: {
+    height: '100%',
+  },
+  facts: {
+    display: 'grid',
+    gridTemplateColumns: 'max-content minmax(0, 1fr)',
+    columnGap: theme.spacing(2),
+    rowGap: theme.spacing(1),
+    margin: 0,
+  },
+  label: {
+    color: theme.palette.text.secondary,
+  },
+  value: {
+    margin: 0,
+    overflowWrap: 'anywhere',
+  },
+  bypassed: {
+    color: theme.palette.warning.dark,
+    fontWeight: theme.typography.fontWeightBold as number,
+  },
+  requests: {
+    listStyle: 'none',
+    margin: 0,
+    padding: 0,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(1.5),
+  },
+  actions: {
+    flexDirection: 'column',
+    alignItems: 'flex-start',
+  },
+}));
+
+/** @internal */
+export type EnvironmentCardProps = {
+  environment: PipelineEnvironment;
+  /** Open requests into this environment, including ones followed locally. */
+  requests: Promotion[];
+  /** What can be done with those requests; without it they are read-only. */
+  requestActions?: RequestActions;
+  /** The entity, for the environment's own actions: rollback and releasing a hold. */
+  entityRef?: string;
+  /** Called after a rollback or a released hold, to read the pipeline again. */
+  onChanged?: () => unknown;
+  /** Absent on the last environment, which has nowhere to promote to. */
+  promote?: {
+    target: string;
+    /** Why promoting is not possible now; the button is disabled with it. */
+    blocker?: string;
+    onClick: () => void;
+  };
+};
+
+const Fact = (props: { label: string; children: ReactNode }) => {
+  const classes = useStyles();
+  return (
+    <>
+      <Typography component="dt" variant="body2" className={classes.label}>
+        {props.label}
+      </Typography>
+      <Typography component="dd" variant="body2" className={classes.value}>
+        {props.children}
+      </Typography>
+    </>
+  );
+};
+
+/** One environment of the pipeline: what it runs, since when, and what comes next. */
+export const EnvironmentCard = (props: EnvironmentCardProps) => {
+  const { environment, requests, requestActions, promote, entityRef } = props;
+  const onChanged = props.onChanged ?? (() => {});
+  const { name, artifact, commit } = environment;
+  const classes = useStyles();
+
+  const promoteAction = promote && (
+    <>
+      <Button
+        variant="contained"
+        color="primary"
+        disabled={Boolean(promote.blocker)}
+        onClick={promote.onClick}
+      >
+        Promote to {promote.target}
+      </Button>
+      {promote.blocker && (
+        <Typography variant="caption" color="textSecondary">
+          {promote.blocker}
+        </Typography>
+      )}
+    </>
+  );
+
+  // Always rendered: the button shows only where `allowedActions` include
+  // `rollback`, and an open dialog outlives a refresh that takes it away.
+  const rollbackAction = entityRef && (
+    <RollbackButton
+      entityRef={entityRef}
+      environment={environment}
+      openRequests={requests}
+      onDone={onChanged}
+    />
+  );
+  const actions = (promoteAction || rollbackAction) && (
+    <>
+      {promoteAction}
+      {rollbackAction}
+    </>
+  );
+
+  return (
+    <div className={classes.root} data-testid={`env-${name}`}>
+      <InfoCard
+        title={name}
+        variant="fullHeight"
+        actions={actions}
+        actionsClassName={classes.actions}
+      >
+        {entityRef && (
+          <HoldNotice
+            entityRef={entityRef}
+            environment={environment}
+            onReleased={onChanged}
+          />
+        )}
+        <dl className={classes.facts}>
+          <Fact label="Digest">
+            {artifact?.digest ? (
+              <Abbreviated
+                full={artifact.digest}
+                short={shortDigest(artifact.digest)}
+                data-testid={`env-${name}-digest`}
+              />
+            ) : (
+              <span data-testid={`env-${name}-digest`}>—</span>
+            )}
+          </Fact>
+          {artifact?.tag && <Fact label="Tag">{artifact.tag}</Fact>}
+          <Fact label="Image">{artifact?.image ?? 'Nothing deployed yet'}</Fact>
+          {commit && (
+            <>
+              <Fact label="Pinned">
+                by <Person who={commit.author} />,{' '}
+                <span title={formatTime(commit.date)}>
+                  {formatAge(commit.date)}
+                </span>
+              </Fact>
+              <Fact label="Commit">
+                <Abbreviated full={commit.sha} short={commit.sha.slice(0, 7)} />
+              </Fact>
+              {commit.bypassedBy && (
+                <Fact label="Bypass">
+                  <span className={classes.bypassed}>
+                    Promoted with an emergency bypass by{' '}
+                    <Person who={commit.bypassedBy} />
+                  </span>
+                </Fact>
+              )}
+            </>
+          )}
+          {requests.length > 0 && (
+            <Fact label="Open">
+              <ul className={classes.requests}>
+                {requests.map(request => (
+                  <ActiveRequest
+                    key={request.id}
+                    request={request}
+                    actions={requestActions}
+                  />
+                ))}
+              </ul>
+            </Fact>
+          )}
+        </dl>
+      </InfoCard>
+    </div>
+  );
+};

@@ -1,0 +1,3 @@
+export { PlanChanges } from './PlanChanges';
+export { PlanDelivery } from './PlanDelivery';
+export { PlanGates } from './PlanGates';

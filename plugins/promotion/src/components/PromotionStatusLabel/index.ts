@@ -1,0 +1,2 @@
+export { PromotionStatusLabel } from './PromotionStatusLabel';
+export { PROMOTION_STATUS_TEXT } from './statusText';

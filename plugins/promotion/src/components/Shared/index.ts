@@ -1,0 +1,13 @@
+export { Abbreviated } from './Abbreviated';
+export { ConfirmActions } from './ConfirmActions';
+export type { ConfirmActionsProps } from './ConfirmActions';
+export { ConfirmDialog } from './ConfirmDialog';
+export type { ConfirmDialogProps } from './ConfirmDialog';
+export { DialogButton } from './DialogButton';
+export type { DialogButtonProps } from './DialogButton';
+export { NoteField } from './NoteField';
+export type { NoteFieldProps } from './NoteField';
+export { Person } from './Person';
+export { useSubmission } from './useSubmission';
+export { VisuallyHidden } from './VisuallyHidden';
+export { WarningNotice } from './WarningNotice';

@@ -1,0 +1,24 @@
+/**
+ * Frontend of the promotion plugin: the Promotion tab and overview card for
+ * catalog entities, the approvals page, and the client of the promotion
+ * backend.
+ *
+ * @packageDocumentation
+ */
+export {
+  promotionPlugin,
+  EntityPromotionContent,
+  EntityPromotionCard,
+  PromotionApprovalsPage,
+} from './plugin';
+export { isPromotionAvailable } from './isPromotionAvailable';
+export { promotionApiRef, PromotionClient } from './api';
+export type {
+  PromotionApi,
+  PromotionRequest,
+  RollbackPlanRequest,
+  RollbackRequest,
+  RollbackResult,
+} from './api';
+export type { EntityPromotionCardProps } from './components/EntityPromotionCard';
+export type { ApprovalsTableProps } from './components/ApprovalsPage';

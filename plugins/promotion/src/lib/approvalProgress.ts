@@ -1,0 +1,19 @@
+import { Promotion } from '@internal/plugin-promotion-common';
+
+/**
+ * How far a request is on its approval rule: the approvals that count (not,
+ * say, the requester's own) out of those required. Undefined when the target
+ * needs no approval.
+ */
+export function approvalProgress(
+  request: Pick<Promotion, 'approvals' | 'approvalsRequired'>,
+): { given: number; required: number } | undefined {
+  const required = request.approvalsRequired ?? 0;
+  if (required === 0) {
+    return undefined;
+  }
+  const given = (request.approvals ?? []).filter(
+    approval => approval.decision === 'approve' && approval.counts,
+  ).length;
+  return { given, required };
+}
