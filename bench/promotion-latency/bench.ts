@@ -189,6 +189,7 @@ interface OursSample {
   totalMs: number;
   requestMs: number;
   gitCalls: Call[];
+  batchCalls: Call[];
   methodCalls: Call[];
 }
 
@@ -253,18 +254,20 @@ class Ours {
   async promote(index: number): Promise<OursSample> {
     const app = appName(index);
     const entity = entityOf(app);
-    const { result, gitCalls, methodCalls } = await recordCalls(async () => {
-      const start = performance.now();
-      const promotion = await this.workflow.requestPromotion(entity);
-      const answered = performance.now();
-      const final = await this.finished(promotion.id);
-      const done = performance.now();
-      return {
-        promotion: final,
-        totalMs: done - start,
-        requestMs: answered - start,
-      };
-    });
+    const { result, gitCalls, batchCalls, methodCalls } = await recordCalls(
+      async () => {
+        const start = performance.now();
+        const promotion = await this.workflow.requestPromotion(entity);
+        const answered = performance.now();
+        const final = await this.finished(promotion.id);
+        const done = performance.now();
+        return {
+          promotion: final,
+          totalMs: done - start,
+          requestMs: answered - start,
+        };
+      },
+    );
     const final = result.promotion;
     if (final?.status !== 'succeeded') {
       throw new Error(
@@ -293,6 +296,7 @@ class Ours {
       totalMs: result.totalMs,
       requestMs: result.requestMs,
       gitCalls,
+      batchCalls,
       methodCalls,
     };
   }
@@ -572,6 +576,10 @@ function printProfile(result: ConfigurationResult) {
       result.ours.reduce((a, s) => a + s.gitCalls.length, 0) / n
     ).toFixed(1)} subprocesses` +
       ` (source and target reads run concurrently, so this can exceed wall time)`,
+  );
+  table(
+    result.ours.flatMap(s => s.batchCalls),
+    'request to a long-lived git process',
   );
   table(
     result.ours.flatMap(s => s.methodCalls),

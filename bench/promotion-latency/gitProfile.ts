@@ -1,4 +1,5 @@
 import { GitMirror } from '../../plugins/promotion-backend/src/gitops';
+import { GitObjects } from '../../plugins/promotion-backend/src/gitops/GitObjects';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const runGitModule: Record<
   string,
@@ -7,8 +8,9 @@ const runGitModule: Record<
 
 /**
  * Times every git subprocess the plugin starts (by wrapping the exports of
- * its runGit module, which GitMirror calls through) and every GitMirror
- * method (by wrapping the prototype): the plugin's code is not changed, and
+ * its runGit module, which GitMirror calls through), every request to the
+ * long-lived `cat-file`/`mktree` processes (GitObjects) and every GitMirror
+ * method (by wrapping the prototypes): the plugin's code is not changed, and
  * the wrappers cost a clock read per call.
  */
 
@@ -22,16 +24,20 @@ export interface Call {
 let current: Call[] | undefined;
 
 /** Records the calls made while `fn` runs. */
-export async function recordCalls<T>(
-  fn: () => Promise<T>,
-): Promise<{ result: T; gitCalls: Call[]; methodCalls: Call[] }> {
+export async function recordCalls<T>(fn: () => Promise<T>): Promise<{
+  result: T;
+  gitCalls: Call[];
+  batchCalls: Call[];
+  methodCalls: Call[];
+}> {
   const calls: Call[] = [];
   current = calls;
   try {
     const result = await fn();
     return {
       result,
-      gitCalls: calls.filter(c => !c.label.startsWith('GitMirror.')),
+      gitCalls: calls.filter(c => !/^(GitMirror\.|batch )/.test(c.label)),
+      batchCalls: calls.filter(c => c.label.startsWith('batch ')),
       methodCalls: calls.filter(c => c.label.startsWith('GitMirror.')),
     };
   } finally {
@@ -59,19 +65,6 @@ export function labelOf(args: string[]): string {
       if (args.some(a => a.includes('trailers:key=Promotion-Id')))
         return `log ${args[1]} (Promotion-Id trailer scan)`;
       return `log ${args[1]}`;
-    case 'ls-tree':
-      return args.includes('--')
-        ? 'ls-tree path prefixes (symlink check)'
-        : 'ls-tree (rewriteTree level)';
-    case 'mktree':
-      return 'mktree (rewriteTree level)';
-    case 'rev-parse':
-      return args[1].endsWith('^{tree}')
-        ? 'rev-parse <parent>^{tree}'
-        : 'rev-parse tracking ref';
-    case 'cat-file':
-      if (args.includes('--batch')) return 'cat-file --batch (file versions)';
-      return `cat-file blob (${environmentOf(args)} overlay)`;
     default:
       return command;
   }
@@ -158,6 +151,15 @@ export function instrumentGitMirror(
   }
   if (!Object.keys(runGitModule).some(key => /^runGit/.test(key)))
     missing.push('runGit');
+  const objects = GitObjects.prototype as unknown as Wrappable;
+  wrap(objects, 'read', ([name]: string[]) => {
+    if (name.includes(':'))
+      return `batch cat-file: file (${environmentOf([name])} overlay)`;
+    if (name.endsWith('^{tree}')) return 'batch cat-file: root tree';
+    if (name.startsWith('refs/')) return 'batch cat-file: tracking ref';
+    return 'batch cat-file: tree';
+  });
+  wrap(objects, 'writeTree', () => 'batch mktree: tree');
   const proto = GitMirror.prototype as unknown as Wrappable;
   for (const method of METHODS)
     wrap(proto, method, () => `GitMirror.${method}`);

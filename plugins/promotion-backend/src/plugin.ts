@@ -50,6 +50,7 @@ export const promotionPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
+        lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
         notifications: notificationService,
       },
@@ -64,6 +65,7 @@ export const promotionPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         auditor,
+        lifecycle,
         catalog,
         notifications,
       }) {
@@ -84,6 +86,7 @@ export const promotionPlugin = createBackendPlugin({
           pullRequests: ScmPullRequestProviderFactory.fromConfig(config),
           credentials: ScmGitCredentialsProvider.fromConfig(config),
         });
+        lifecycle.addShutdownHook(() => gitops.close());
         const appBaseUrl = config.getString('app.baseUrl');
         const loadEntity = async (entityRef: string) =>
           catalog.getEntityByRef(entityRef, { credentials: await auth.getOwnServiceCredentials() });

@@ -1,7 +1,8 @@
 import fs from 'node:fs/promises';
 import { NotAllowedError } from '@backstage/errors';
 import { classifyPushFailure } from './pushFailure';
-import { GitCommandError, runGit, runGitBuffer } from './runGit';
+import { GitObjects, TreeEntry } from './GitObjects';
+import { GitCommandError, runGit } from './runGit';
 
 /** One file's new content in a commit. */
 export interface FileChange {
@@ -49,13 +50,17 @@ export class GitMirror {
   private hasChangedPathFilters = false;
   /** Paths already checked for symbolic links, per commit (trees never change). */
   private readonly checkedPaths = new Set<string>();
+  /** Object reads and tree writes, without a git process per object. */
+  private readonly objects: GitObjects;
 
   private constructor(
     private readonly gitDir: string,
     readonly url: string,
     readonly branch: string,
     private readonly authorization?: AuthorizationSource,
-  ) {}
+  ) {
+    this.objects = new GitObjects(gitDir);
+  }
 
   static async open(options: {
     gitDir: string;
@@ -113,7 +118,7 @@ export class GitMirror {
             `refs/heads/${this.branch}:${this.trackingRef}`,
           ]);
           await this.ensureChangedPathFilters();
-          return (await this.git(['rev-parse', this.trackingRef])).trim();
+          return await this.shaOf(this.trackingRef);
         } finally {
           this.fetching = undefined;
         }
@@ -146,14 +151,21 @@ export class GitMirror {
     this.hasChangedPathFilters = true;
   }
 
+  /** Ends the mirror's long-lived git processes (they end with the backend too). */
+  close() {
+    this.objects.close();
+  }
+
+  private async shaOf(name: string): Promise<string> {
+    const object = await this.objects.read(name);
+    if (!object) throw new Error(`${name} does not exist in the mirror of ${this.url}`);
+    return object.sha;
+  }
+
   /** The file's content at a commit, or undefined when the path is not a file there. */
   async readFile(commit: string, path: string): Promise<string | undefined> {
-    try {
-      return await this.git(['cat-file', 'blob', `${commit}:${path}`]);
-    } catch (error) {
-      if (error instanceof GitCommandError) return undefined;
-      throw error;
-    }
+    const object = await this.objects.read(`${commit}:${path}`);
+    return object?.type === 'blob' ? object.content.toString('utf8') : undefined;
   }
 
   /**
@@ -164,13 +176,15 @@ export class GitMirror {
     const key = `${commit}:${path}`;
     if (this.checkedPaths.has(key)) return;
     const parts = path.split('/');
-    const prefixes = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
-    const listing = await this.git(['ls-tree', '-z', commit, '--', ...prefixes]);
-    for (const entry of listing.split('\0').filter(Boolean)) {
-      const [meta, name] = entry.split('\t');
-      if (meta.startsWith(SYMLINK_MODE)) {
-        throw new Error(`'${name}' is a symbolic link; promotion paths may not pass through links`);
+    let tree = await this.shaOf(`${commit}^{tree}`);
+    for (const [i, part] of parts.entries()) {
+      const entry = (await this.objects.readTree(tree)).find(e => e.name === part);
+      if (entry?.mode === SYMLINK_MODE) {
+        const link = parts.slice(0, i + 1).join('/');
+        throw new Error(`'${link}' is a symbolic link; promotion paths may not pass through links`);
       }
+      if (entry?.type !== 'tree') break;
+      tree = entry.sha;
     }
     if (this.checkedPaths.size >= 10_000) this.checkedPaths.clear();
     this.checkedPaths.add(key);
@@ -189,12 +203,7 @@ export class GitMirror {
 
   /** The (first) parent of a commit, or undefined for a root commit. */
   async parentOf(commit: string): Promise<string | undefined> {
-    try {
-      return (await this.git(['rev-parse', '--verify', '--quiet', `${commit}^`])).trim();
-    } catch (error) {
-      if (error instanceof GitCommandError) return undefined;
-      throw error;
-    }
+    return (await this.objects.read(`${commit}^`))?.sha;
   }
 
   /** The commits reachable from `commit` that touched the file, newest first. */
@@ -214,27 +223,8 @@ export class GitMirror {
     limit: number,
   ): Promise<Array<{ commit: FileCommit; content: string | undefined }>> {
     const commits = await this.fileLog(commit, path, limit);
-    if (commits.length === 0) return [];
-    const output = await runGitBuffer(
-      ['cat-file', '--batch'],
-      this.gitDir,
-      commits.map(c => `${c.sha}:${path}\n`).join(''),
-    );
-    const contents: Array<string | undefined> = [];
-    let offset = 0;
-    for (let i = 0; i < commits.length; i++) {
-      const headerEnd = output.indexOf(0x0a, offset);
-      const header = output.subarray(offset, headerEnd).toString('utf8');
-      offset = headerEnd + 1;
-      const match = /^\S+ blob (\d+)$/.exec(header);
-      if (!match) {
-        contents.push(undefined); // deleted in that commit, or not a file
-        continue;
-      }
-      const size = Number(match[1]);
-      contents.push(output.subarray(offset, offset + size).toString('utf8'));
-      offset += size + 1;
-    }
+    // Undefined where the commit deleted the file (or it is not a file there).
+    const contents = await Promise.all(commits.map(c => this.readFile(c.sha, path)));
     return commits.map((c, i) => ({ commit: c, content: contents[i] }));
   }
 
@@ -279,7 +269,7 @@ export class GitMirror {
       const sha = (await this.git(['hash-object', '-w', '--stdin'], { input: change.content })).trim();
       blobs.set(change.path, sha);
     }
-    const baseTree = (await this.git(['rev-parse', `${options.parent}^{tree}`])).trim();
+    const baseTree = await this.shaOf(`${options.parent}^{tree}`);
     const tree = await this.rewriteTree(baseTree, '', blobs);
     const env = {
       GIT_AUTHOR_NAME: options.author.name,
@@ -297,12 +287,7 @@ export class GitMirror {
 
   /** Rebuilds the tree at `prefix` with new blobs for the changed files below it. */
   private async rewriteTree(tree: string, prefix: string, blobs: Map<string, string>): Promise<string> {
-    const listing = await this.git(['ls-tree', '-z', tree]);
-    const entries = listing.split('\0').filter(Boolean).map(line => {
-      const [meta, name] = line.split('\t');
-      const [mode, type, sha] = meta.split(' ');
-      return { mode, type, sha, name };
-    });
+    const entries: TreeEntry[] = await this.objects.readTree(tree);
     const below = new Set<string>();
     for (const path of blobs.keys()) {
       const rest = path.slice(prefix.length);
@@ -328,8 +313,7 @@ export class GitMirror {
     if (below.size > 0 || missing.length > 0) {
       throw new Error(`Cannot change files that do not exist: ${[...below, ...missing].join(', ')}`);
     }
-    const input = entries.map(e => `${e.mode} ${e.type} ${e.sha}\t${e.name}\0`).join('');
-    return (await this.git(['mktree', '-z'], { input })).trim();
+    return this.objects.writeTree(entries);
   }
 
   /**

@@ -142,6 +142,15 @@ export class GitOpsService {
     return mirror;
   }
 
+  /** Ends the mirrors' long-lived git processes. */
+  async close(): Promise<void> {
+    const mirrors = await Promise.allSettled(this.mirrors.values());
+    this.mirrors.clear();
+    for (const mirror of mirrors) {
+      if (mirror.status === 'fulfilled') mirror.value.close();
+    }
+  }
+
   /** Starts a snapshot: reads through it share one fetch per repository. */
   snapshot(): GitSnapshot {
     return new GitSnapshot(async repositoryId => (await this.mirror(repositoryId)).fetch());

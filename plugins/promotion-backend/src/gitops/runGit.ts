@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 
 /** A failed git invocation, with what git printed so callers can tell causes apart. */
 export class GitCommandError extends Error {
@@ -32,9 +32,30 @@ export async function runGit(args: string[], options: RunGitOptions = {}): Promi
   return (await runGitRaw(args, options)).toString('utf8');
 }
 
-/** Like {@link runGit}, for output that must be sliced by byte counts (`cat-file --batch`). */
-export function runGitBuffer(args: string[], gitDir: string, input: string): Promise<Buffer> {
-  return runGitRaw(args, { gitDir, input });
+/**
+ * Starts a git process that reads requests from its stdin for as long as it
+ * is open (`cat-file --batch`, `mktree --batch`); see GitBatch.
+ */
+export function spawnGit(args: string[], gitDir: string): ChildProcess {
+  return spawn('git', [`--git-dir=${gitDir}`, ...args], {
+    env: gitEnvironment(),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+
+function gitEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    GIT_TERMINAL_PROMPT: '0',
+    // Neither /etc/gitconfig nor ~/.gitconfig (or $XDG_CONFIG_HOME/git/config):
+    // their hooks, url rewrites, proxies and credential helpers are the
+    // machine's, not this backend's. Credentials come in per command.
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_PAGER: 'cat',
+    LC_ALL: 'C',
+    ...extra,
+  };
 }
 
 function runGitRaw(args: string[], options: RunGitOptions): Promise<Buffer> {
@@ -42,18 +63,7 @@ function runGitRaw(args: string[], options: RunGitOptions): Promise<Buffer> {
     const fullArgs = options.gitDir ? [`--git-dir=${options.gitDir}`, ...args] : args;
     const child = spawn('git', fullArgs, {
       cwd: options.cwd,
-      env: {
-        ...process.env,
-        GIT_TERMINAL_PROMPT: '0',
-        // Neither /etc/gitconfig nor ~/.gitconfig (or $XDG_CONFIG_HOME/git/config):
-        // their hooks, url rewrites, proxies and credential helpers are the
-        // machine's, not this backend's. Credentials come in per command.
-        GIT_CONFIG_NOSYSTEM: '1',
-        GIT_CONFIG_GLOBAL: '/dev/null',
-        GIT_PAGER: 'cat',
-        LC_ALL: 'C',
-        ...options.env,
-      },
+      env: gitEnvironment(options.env),
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     const stdout: Buffer[] = [];
