@@ -17,6 +17,7 @@ interface Waiter<T> {
 /** One git process of a batch and the answers it owes. */
 class BatchProcess<T> {
   alive = true;
+  readonly startedAt = Date.now();
   private output = Buffer.alloc(0);
   private stderr = '';
   private readonly waiting: Array<Waiter<T>> = [];
@@ -43,6 +44,14 @@ class BatchProcess<T> {
       if (this.waiting.length === 1) this.setReferenced(true);
       this.child.stdin!.write(input);
     });
+  }
+
+  get idle() {
+    return this.waiting.length === 0;
+  }
+
+  get pid() {
+    return this.child.pid;
   }
 
   close() {
@@ -92,6 +101,10 @@ class BatchProcess<T> {
  * (git ends a batch on input it refuses, e.g. a tree naming a missing
  * object). It does not keep Node running while idle: its pipes are only
  * referenced while an answer is awaited, and it ends when its stdin closes.
+ *
+ * An idle process older than `maxAgeMs` is replaced: git keeps the pack
+ * files it opened, also after a repack (`gc --auto` after a fetch) deleted
+ * them, so a process that lived for days would hold their disk space.
  */
 export class GitBatch<T> {
   private current: BatchProcess<T> | undefined;
@@ -100,14 +113,24 @@ export class GitBatch<T> {
     private readonly gitDir: string,
     private readonly args: string[],
     private readonly parse: BatchAnswerParser<T>,
+    private readonly maxAgeMs = 10 * 60_000,
   ) {}
 
   /** Sends one request and resolves with its answer. */
   request(input: string | Buffer): Promise<T> {
+    const current = this.current;
+    if (current?.alive && current.idle && Date.now() - current.startedAt >= this.maxAgeMs) {
+      current.close();
+    }
     if (!this.current?.alive) {
       this.current = new BatchProcess(spawnGit(this.args, this.gitDir), this.args, this.parse);
     }
     return this.current.request(input);
+  }
+
+  /** The running process's id, if one runs. */
+  get pid(): number | undefined {
+    return this.current?.alive ? this.current.pid : undefined;
   }
 
   /** Ends the process once it has answered what it was sent. */
