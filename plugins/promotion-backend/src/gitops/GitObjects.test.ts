@@ -123,12 +123,39 @@ describe('GitObjects', () => {
     expect(await git(['fsck', '--strict', '--no-dangling'])).toBe('');
   });
 
-  it('fails a tree that names a missing object, and writes the next one', async () => {
+  it('fails a tree that git refuses, and writes the next one', async () => {
     const { root } = await commitFixture();
     const entries = await objects.readTree(root);
-    const broken = entries.map(e => (e.name === 'hello.txt' ? { ...e, sha: '1'.repeat(40) } : e));
-    await expect(objects.writeTree(broken)).rejects.toThrow(/is unavailable/);
+    // A blob entry with a directory's mode: mktree ends its batch on it.
+    const broken = entries.map(e => (e.name === 'hello.txt' ? { ...e, mode: '40000' } : e));
+    await expect(objects.writeTree(broken)).rejects.toThrow(/doesn't match mode type/);
     await expect(objects.writeTree(entries)).resolves.toBe(root);
+  });
+
+  it('reads and writes with objects that a fetch brought in a new pack after its processes started', async () => {
+    const { root } = await commitFixture();
+    const entries = await objects.readTree(root); // both processes run from here on
+    await objects.writeTree(entries);
+    const source = fs.mkdtempSync(path.join(os.tmpdir(), 'promotion-objects-source-'));
+    try {
+      await runGit(['init', '--quiet', source]);
+      fs.writeFileSync(path.join(source, 'new.txt'), 'arrived in a pack\n');
+      await runGit(['add', 'new.txt'], { cwd: source });
+      await runGit(['commit', '--quiet', '-m', 'new'], { cwd: source, env: author });
+      // unpackLimit=1 keeps the fetched objects in a pack instead of loose files.
+      await git(['-c', 'fetch.unpackLimit=1', 'fetch', '--quiet', source, 'HEAD:refs/heads/new']);
+      expect(fs.readdirSync(path.join(gitDir, 'objects', 'pack')).filter(f => f.endsWith('.pack'))).toHaveLength(1);
+
+      const arrived = await objects.read('refs/heads/new:new.txt');
+      expect(arrived?.content.toString('utf8')).toBe('arrived in a pack\n');
+      const withNew = await objects.writeTree([
+        ...entries,
+        { ...entries.find(e => e.name === 'hello.txt')!, sha: arrived!.sha, name: 'new.txt', nameBytes: Buffer.from('new.txt') },
+      ]);
+      expect(await git(['ls-tree', withNew, 'new.txt'])).toBe(`100644 blob ${arrived!.sha}\tnew.txt`);
+    } finally {
+      fs.rmSync(source, { recursive: true, force: true });
+    }
   });
 
   it('keeps Node running while an answer is awaited, and not once it is idle', async () => {

@@ -59,7 +59,12 @@ export class GitObjects {
 
   constructor(gitDir: string) {
     this.reader = new GitBatch(gitDir, ['cat-file', '--batch'], parseCatFileAnswer);
-    this.treeWriter = new GitBatch(gitDir, ['mktree', '--batch', '-z'], parseLine);
+    // --missing: a running mktree looks for objects among the packs it found
+    // when it started (git's "quick" look-up), so without it a tree naming an
+    // object that a later fetch brought in a new pack would be refused. The
+    // entries come from trees read from this repository and blobs just
+    // written to it; a push of a commit that named a missing object fails.
+    this.treeWriter = new GitBatch(gitDir, ['mktree', '--missing', '--batch', '-z'], parseLine);
   }
 
   /** The object, or undefined when the name names none. */
