@@ -430,6 +430,21 @@ describe('PromotionWorkflow', () => {
     expect(await flow.autoPromote([ENTITY])).toEqual([]);
   });
 
+  it('goes on with the other entities when one has a broken environments annotation', async () => {
+    const flow = workflow([{ name: 'dev' }, { name: 'staging', autoPromote: true }]);
+    const broken: Entity = {
+      ...ENTITY,
+      metadata: {
+        name: 'broken',
+        namespace: 'default',
+        annotations: { ...ENTITY.metadata.annotations, 'promotion.backstage.io/environments': 'dev,nowhere' },
+      },
+    };
+    const created = await flow.autoPromote([broken, ENTITY]);
+    await flow.settle();
+    expect(created.map(p => p.entityRef)).toEqual(['component:default/payments']);
+  });
+
   it('replaces a waiting automatic promotion when the source runs a newer build, never a person\'s request', async () => {
     scripted.status = 'failed';
     const flow = workflow([{ name: 'dev' }, { name: 'staging', autoPromote: true, gates: [{ type: 'scripted' }] }]);

@@ -994,6 +994,11 @@ export class PromotionWorkflow {
     return due.length;
   }
 
+  /** Whether any environment has `autoPromote`: else the scheduler need not list entities. */
+  promotesAutomatically(): boolean {
+    return this.options.config.environments.some(env => env.autoPromote);
+  }
+
   /**
    * Requests automatic promotions: for every entity and environment with
    * `autoPromote`, when the previous environment runs something the target
@@ -1002,9 +1007,16 @@ export class PromotionWorkflow {
   async autoPromote(entities: Entity[]): Promise<Promotion[]> {
     const created: Promotion[] = [];
     for (const entity of entities) {
-      const environments = this.options.gitops.targets.environmentsFor(entity).slice(1).filter(env => env.autoPromote);
-      if (environments.length === 0) continue;
       const entityRef = stringifyEntityRef(entity);
+      let environments: EnvironmentConfig[];
+      try {
+        environments = this.options.gitops.targets.environmentsFor(entity).slice(1).filter(env => env.autoPromote);
+      } catch (error) {
+        // One entity's broken annotation must not stop the others' promotions.
+        this.options.logger.warn(`Automatic promotion skips ${entityRef}: ${errorMessage(error)}`);
+        continue;
+      }
+      if (environments.length === 0) continue;
       // A rollback holds automatic promotion until someone releases the hold.
       const holds = await this.options.store.listHolds(entityRef);
       for (const target of environments.filter(env => !holds.has(env.name))) {

@@ -8,6 +8,9 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ANNOTATION_PROMOTION_IMAGE } from '@internal/plugin-promotion-common';
 import { PromotionWorkflow } from './PromotionWorkflow';
 
+/** Annotated entities looked at per catalog request by automatic promotion. */
+export const AUTO_PROMOTE_PAGE_SIZE = 200;
+
 /**
  * Schedules the workflow's background work on Backstage's scheduler with
  * global scope, so that one replica at a time runs each round: pending gates
@@ -40,12 +43,25 @@ export async function scheduleWorkflow(options: {
     timeout: { minutes: 10 },
     initialDelay: { seconds: 30 },
     fn: async () => {
-      const { items } = await catalog.getEntities(
-        { filter: { [`metadata.annotations.${ANNOTATION_PROMOTION_IMAGE}`]: CATALOG_FILTER_EXISTS } },
-        { credentials: await auth.getOwnServiceCredentials() },
-      );
-      const created = await workflow.autoPromote(items);
-      if (created.length > 0) logger.info(`Requested ${created.length} automatic promotion(s)`);
+      if (!workflow.promotesAutomatically()) return;
+      const credentials = await auth.getOwnServiceCredentials();
+      // Page by page, so that a large catalog is never one answer in memory.
+      let created = 0;
+      let cursor: string | undefined;
+      do {
+        const page = await catalog.queryEntities(
+          cursor
+            ? { cursor, limit: AUTO_PROMOTE_PAGE_SIZE }
+            : {
+                filter: { [`metadata.annotations.${ANNOTATION_PROMOTION_IMAGE}`]: CATALOG_FILTER_EXISTS },
+                limit: AUTO_PROMOTE_PAGE_SIZE,
+              },
+          { credentials },
+        );
+        created += (await workflow.autoPromote(page.items)).length;
+        cursor = page.pageInfo.nextCursor;
+      } while (cursor);
+      if (created > 0) logger.info(`Requested ${created} automatic promotion(s)`);
     },
   });
 }
