@@ -1,15 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BatchAnswerParser, GitBatch } from './GitBatch';
+import { GitBatch } from './GitBatch';
+import { parseLine as line } from './GitObjects';
 import { GitCommandError, runGit } from './runGit';
 
 jest.setTimeout(30_000);
-
-const line: BatchAnswerParser<string> = output => {
-  const end = output.indexOf(0x0a);
-  return end < 0 ? undefined : { value: output.subarray(0, end).toString('utf8'), length: end + 1 };
-};
 
 describe('GitBatch', () => {
   let gitDir: string;

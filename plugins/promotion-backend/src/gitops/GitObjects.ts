@@ -40,7 +40,7 @@ export const parseCatFileAnswer: BatchAnswerParser<GitObject | undefined> = outp
 };
 
 /** One line of output, such as the sha `mktree` prints for each tree. */
-const parseLine: BatchAnswerParser<string> = output => {
+export const parseLine: BatchAnswerParser<string> = output => {
   const end = output.indexOf(0x0a);
   if (end < 0) return undefined;
   return { value: output.subarray(0, end).toString('utf8'), length: end + 1 };

@@ -28,8 +28,33 @@ export interface RunGitOptions {
  * config (signing, hooks, url rewrites, proxies, pagers, credential prompts)
  * changes what the backend does.
  */
-export async function runGit(args: string[], options: RunGitOptions = {}): Promise<string> {
-  return (await runGitRaw(args, options)).toString('utf8');
+export function runGit(args: string[], options: RunGitOptions = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const fullArgs = options.gitDir ? [`--git-dir=${options.gitDir}`, ...args] : args;
+    const child = spawn('git', fullArgs, {
+      cwd: options.cwd,
+      env: gitEnvironment(options.env),
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout!.on('data', chunk => stdout.push(chunk));
+    child.stderr!.on('data', chunk => stderr.push(chunk));
+    child.on('error', reject);
+    child.on('close', code => {
+      if (code === 0) {
+        resolve(Buffer.concat(stdout).toString('utf8'));
+      } else {
+        reject(new GitCommandError(args, code, Buffer.concat(stderr).toString('utf8')));
+      }
+    });
+    if (child.stdin) {
+      // git may exit before reading all input (e.g. on a bad object name);
+      // the exit code then tells what happened, not the broken pipe.
+      child.stdin.on('error', () => {});
+      child.stdin.end(options.input);
+    }
+  });
 }
 
 /**
@@ -56,33 +81,4 @@ function gitEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     LC_ALL: 'C',
     ...extra,
   };
-}
-
-function runGitRaw(args: string[], options: RunGitOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const fullArgs = options.gitDir ? [`--git-dir=${options.gitDir}`, ...args] : args;
-    const child = spawn('git', fullArgs, {
-      cwd: options.cwd,
-      env: gitEnvironment(options.env),
-      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    child.stdout!.on('data', chunk => stdout.push(chunk));
-    child.stderr!.on('data', chunk => stderr.push(chunk));
-    child.on('error', reject);
-    child.on('close', code => {
-      if (code === 0) {
-        resolve(Buffer.concat(stdout));
-      } else {
-        reject(new GitCommandError(args, code, Buffer.concat(stderr).toString('utf8')));
-      }
-    });
-    if (child.stdin) {
-      // git may exit before reading all input (e.g. on a bad object name);
-      // the exit code then tells what happened, not the broken pipe.
-      child.stdin.on('error', () => {});
-      child.stdin.end(options.input);
-    }
-  });
 }
