@@ -19,6 +19,7 @@ import {
 } from './gitops';
 import { PromotionAuthorizer, registerPermissions } from './permissions';
 import { PromotionNotifier } from './notifications';
+import { RegistryService } from './registry';
 import { createRouter } from './service/router';
 import { PromotionWorkflow, scheduleWorkflow } from './workflow';
 
@@ -70,7 +71,8 @@ export const promotionPlugin = createBackendPlugin({
         notifications,
       }) {
         const promotionConfig = readPromotionConfig(config);
-        const gates = new GateRunner([...builtInGateFactories(), ...gateFactories]);
+        const registries = new RegistryService(promotionConfig);
+        const gates = new GateRunner([...builtInGateFactories(registries), ...gateFactories]);
         const workingDirectory =
           config.getOptionalString('backend.workingDirectory') ?? os.tmpdir();
         // Every record the chain appends, the scheduler's too, reaches the auditor.
@@ -101,6 +103,7 @@ export const promotionPlugin = createBackendPlugin({
           appBaseUrl,
           notifier: new PromotionNotifier({ notifications, logger, appBaseUrl }),
           permissionsEnabled: config.getOptionalBoolean('permission.enabled') ?? false,
+          registries,
         });
         // Fail at start-up, naming the key, rather than on the first request.
         workflow.validateConfiguration();

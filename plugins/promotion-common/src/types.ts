@@ -80,6 +80,10 @@ export interface RollbackPlan {
   /** Open requests for the environment that the rollback would supersede. */
   supersedes: string[];
   delivery: 'commit' | 'pull-request';
+  /** For a build pinned by tag alone: the digest its tag names in the registry now. */
+  resolvedDigest?: string;
+  /** What the rollback does in OCI registries (e.g. the `-rollback` tag). */
+  registry?: RegistryPlan;
   changes: Array<{ repository: string; path: string; diff: string }>;
 }
 
@@ -188,6 +192,12 @@ export interface Promotion {
   sourceEnvironment: string;
   targetEnvironment: string;
   artifact: Artifact;
+  /**
+   * For a build pinned by tag alone: the digest the registry said the tag
+   * named when the request was made. It executes only while the tag still
+   * names it, and the commit records it (`Artifact-Digest` trailer).
+   */
+  resolvedDigest?: string;
   status: PromotionStatus;
   reason?: string;
   requestedBy: string;
@@ -249,6 +259,31 @@ export interface PromotionPlan {
   /** Open requests for the same target that the request would supersede. */
   supersedes: string[];
   delivery: 'commit' | 'pull-request';
+  /** For a build pinned by tag alone: the digest its tag names in the registry now. */
+  resolvedDigest?: string;
+  /** What the promotion does in OCI registries, when the environment configures any. */
+  registry?: RegistryPlan;
   /** The exact change, per file, as a unified diff. */
   changes: Array<{ repository: string; path: string; diff: string }>;
+}
+
+/** What a promotion does in OCI registries (`registry` of the environment). @public */
+export interface RegistryPlan {
+  /** Id of the registry the build lives in. */
+  primary: string;
+  /** The build's repository there. */
+  repository: string;
+  /** Registries the build is copied to before the change lands. */
+  copyTo: string[];
+  /** Tags written in every one of those registries once it has landed. */
+  tags: string[];
+}
+
+/** What writing an environment's tags did, as audited (`registry/repository:tag` each). @public */
+export interface RegistryTagOutcome {
+  written: string[];
+  /** Tags that already named the build. */
+  unchanged: string[];
+  /** Why a tag could not be written, one sentence each (an immutable tag pointing elsewhere, an unreachable registry). */
+  refused: string[];
 }

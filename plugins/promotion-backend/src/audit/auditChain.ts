@@ -19,6 +19,8 @@ export type AuditAction =
   | 'promotion.expired'
   | 'promotion.cancelled'
   | 'promotion.rolled-back'
+  | 'promotion.registry-tagged'
+  | 'promotion.registry-tags-refused'
   | 'hold.set'
   | 'hold.released';
 

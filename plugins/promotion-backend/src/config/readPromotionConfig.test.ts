@@ -299,7 +299,7 @@ describe('readPromotionConfig', () => {
         config => {
           config.environments = [{ name: 'dev', owner: 'team-a' }];
         },
-        'promotion.environments[0].owner: unknown key; the settings here are name, repository, path, delivery, merge, autoPromote, acceptsFrom, acceptsCi, gates, windows, approval, rollback',
+        'promotion.environments[0].owner: unknown key; the settings here are name, repository, path, delivery, merge, autoPromote, acceptsFrom, acceptsCi, gates, windows, approval, rollback, registry',
       ],
     ])('refuses %s, naming it', (_, change, expected) => {
       const config = minimal();

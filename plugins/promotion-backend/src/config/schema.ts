@@ -11,6 +11,60 @@ export const manifestFormatSchema = z.enum(['kustomize', 'helm-values', 'yaml'])
 // Every object is strict: an unknown key is refused, naming it. Only gate and
 // window blocks are open here, because their readers (the gate factories and
 // the window gate) validate them strictly at start-up, naming the key.
+// A tag template renders to a tag; `false` switches that tag off.
+const tagTemplate = z.union([z.string().min(1), z.literal(false)]);
+
+const environmentRegistrySchema = strictObject({
+  /** Id (in `registries`) of the registry the build is pushed to; default: the one serving the image's host. */
+  primary: slug.optional(),
+  /**
+   * Tags written in the environment's registries once a promotion has landed.
+   * `true` writes the defaults; each template may be `false` to skip that tag.
+   */
+  tags: z
+    .union([
+      z.literal(true).transform((): { immutable?: string | false; mutable?: string | false; rollback?: string | false } => ({})),
+      strictObject({
+        immutable: tagTemplate.optional(),
+        mutable: tagTemplate.optional(),
+        rollback: tagTemplate.optional(),
+      }),
+    ])
+    .optional()
+    .transform(tags =>
+      tags === undefined
+        ? undefined
+        : {
+            immutable: tags.immutable ?? '{{ version }}-{{ environment }}',
+            mutable: tags.mutable ?? 'latest-{{ environment }}',
+            rollback: tags.rollback ?? '{{ version }}-{{ environment }}-rollback',
+          },
+    ),
+  /** Copies the build from the primary registry to these before the change lands. */
+  crossRegistrySync: strictObject({
+    secondaries: z.array(slug).min(1, 'list at least one registry to copy to'),
+    verification: z.enum(['digest_match']).default('digest_match'),
+  }).optional(),
+});
+
+const registrySchema = strictObject({
+  id: slug,
+  url: z.string().regex(/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/i, "expected the registry's base URL, like 'https://registry.internal'"),
+  /** Image hosts this registry serves (e.g. a mirror's name); default: the URL's host. */
+  hosts: z.array(z.string().min(1)).optional(),
+  /** Template of the repository in this registry; default `{{ artifact.repository }}`. */
+  repository: z.string().min(1).default('{{ artifact.repository }}'),
+  /** Credentials: a bearer `token`, or `username` and `password` (Basic, or for the registry's token service). */
+  auth: strictObject({
+    token: z.string().min(1).optional(),
+    username: z.string().min(1).optional(),
+    password: z.string().min(1).optional(),
+  })
+    .refine(auth => !auth.token || (!auth.username && !auth.password), 'give a token, or a username and password, not both')
+    .refine(auth => !auth.username === !auth.password, 'give both username and password')
+    .optional(),
+});
+
 const environmentSchema = strictObject({
     name: slug,
     /** Overrides `gitops.defaults.repository` for this environment. */
@@ -43,6 +97,8 @@ const environmentSchema = strictObject({
         /** Whether a rollback waits for the environment's approvals too (it does by default). */
         requireApproval: z.boolean().default(true),
       }).prefault({}),
+    /** What happens in OCI registries when a build is promoted into this environment. */
+    registry: environmentRegistrySchema.optional(),
   });
 
 const repositorySchema = strictObject({
@@ -81,12 +137,21 @@ export const promotionConfigSchema = strictObject({
     denyTags: z.array(z.string().min(1)).default(['latest']),
     /** How long a request may wait (gates, approvals) before it expires, unless the environment's approval says otherwise. */
     requestExpiresAfter: durationSchema.default({ days: 7 }),
+    /** OCI registries that builds are resolved in, copied between and tagged in. */
+    registries: z.array(registrySchema).default([]),
     ci: strictObject({
         /** Subjects of service principals (e.g. `external:ci`) that may introduce builds. */
         subjects: z.array(z.string().min(1)).default([]),
       }).prefault({}),
   })
   .superRefine((config, ctx) => {
+    const registryIds = new Set<string>();
+    config.registries.forEach((registry, index) => {
+      if (registryIds.has(registry.id)) {
+        ctx.addIssue({ code: 'custom', path: ['registries', index, 'id'], message: `duplicate registry '${registry.id}'` });
+      }
+      registryIds.add(registry.id);
+    });
     const names = new Set<string>();
     config.environments.forEach((env, index) => {
       if (names.has(env.name)) {
@@ -125,6 +190,27 @@ export const promotionConfigSchema = strictObject({
           });
         }
       });
+      const registryIds = new Set(config.registries.map(r => r.id));
+      const checkRegistry = (id: string, at: PropertyKey[]) => {
+        if (!registryIds.has(id)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['environments', index, 'registry', ...at],
+            message: `unknown registry '${id}'; known: ${[...registryIds].join(', ') || 'none (list them in promotion.registries)'}`,
+          });
+        }
+      };
+      if (env.registry?.primary) checkRegistry(env.registry.primary, ['primary']);
+      env.registry?.crossRegistrySync?.secondaries.forEach((id, i) => {
+        checkRegistry(id, ['crossRegistrySync', 'secondaries', i]);
+        if (id === env.registry?.primary) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['environments', index, 'registry', 'crossRegistrySync', 'secondaries', i],
+            message: `'${id}' is the primary registry; list the registries to copy to`,
+          });
+        }
+      });
       if (env.approval?.allowSelfApproval && env.approval.required < 2) {
         ctx.addIssue({
           code: 'custom',
@@ -138,5 +224,7 @@ export const promotionConfigSchema = strictObject({
 export type PromotionConfig = z.infer<typeof promotionConfigSchema>;
 export type EnvironmentConfig = PromotionConfig['environments'][number];
 export type RepositoryConfig = PromotionConfig['gitops']['repositories'][number];
+export type RegistryConfig = PromotionConfig['registries'][number];
+export type EnvironmentRegistryConfig = NonNullable<EnvironmentConfig['registry']>;
 export type ManifestFormat = z.infer<typeof manifestFormatSchema>;
 export type DurationConfig = z.infer<typeof durationSchema>;

@@ -49,6 +49,7 @@ type PromotionRow = {
   kind: PromotionKind;
   replaces_tag: string | null;
   replaces_digest: string | null;
+  resolved_digest: string | null;
   commit_sha: string | null;
   pull_request_url: string | null;
   pull_request_number: number | null;
@@ -109,6 +110,7 @@ function toPromotion(row: PromotionRow): Promotion {
       ...(row.artifact_tag ? { tag: row.artifact_tag } : {}),
       ...(row.artifact_digest ? { digest: row.artifact_digest } : {}),
     },
+    ...(row.resolved_digest ? { resolvedDigest: row.resolved_digest } : {}),
     status: row.status,
     ...(row.reason ? { reason: row.reason } : {}),
     requestedBy: row.requested_by,
@@ -325,6 +327,7 @@ export class KnexPromotionStore implements PromotionStore {
         kind: input.kind ?? 'promotion',
         replaces_tag: input.replaces?.tag ?? null,
         replaces_digest: input.replaces?.digest ?? null,
+        resolved_digest: input.resolvedDigest ?? null,
         commit_sha: null,
         pull_request_url: null,
         pull_request_number: null,

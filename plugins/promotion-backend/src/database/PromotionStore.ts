@@ -22,6 +22,8 @@ export interface NewPromotion {
   kind?: PromotionKind;
   /** For a rollback: what the environment runs now, which it must still run when it executes. */
   replaces?: Artifact;
+  /** For a tag-only pin: the digest the registry gave for its tag. */
+  resolvedDigest?: string;
   /** Holds automatic promotion of the target (a rollback does), in the same transaction. */
   hold?: { reason: string };
 }

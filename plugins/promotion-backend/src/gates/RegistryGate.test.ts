@@ -1,6 +1,6 @@
 import { registryGateFactory } from './RegistryGate';
 import { digestOf, gateConfig, gateContext } from './__testUtils__/gateContext';
-import { startRegistry, TestRegistry } from './__testUtils__/startRegistry';
+import { startRegistry, TestRegistry } from '../registry/__testUtils__/startRegistry';
 import { unusedPort } from './__testUtils__/unusedPort';
 
 // A real registry process; starting it takes a moment on a busy machine.
@@ -116,7 +116,7 @@ describe('RegistryGate against a real registry', () => {
       artifactIn(open, 'acme/payments', pushed),
     );
     expect(result.status).toBe('failed');
-    expect(result.message).toBe(`Could not ask ${nowhere}: ECONNREFUSED`);
+    expect(result.message).toBe(`Could not reach ${nowhere}: ECONNREFUSED`);
   });
 });
 

@@ -7,44 +7,47 @@ import {
 import { z } from 'zod';
 import { strictObject } from '../config/strictObject';
 import { describeArtifact } from './artifacts';
-import { describeFetchError } from './describeFetchError';
+import { DIGEST, RegistryClient, REPOSITORY_NAME } from '../registry/RegistryClient';
+import type { RegistryService } from '../registry/RegistryService';
+import { GateConfigError } from './GateConfigError';
 import { gateBlockSchema, readGateConfig } from './readGateConfig';
 import { checkGateTemplate, renderGateTemplate } from './renderGateTemplate';
-
-/** Manifest kinds a registry may hold for an image digest, single or multi-arch. */
-const MANIFEST_TYPES = [
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.oci.image.index.v1+json',
-  'application/vnd.docker.distribution.manifest.v2+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-];
-
-// The grammars of the OCI distribution spec, so no other path can be built.
-const REPOSITORY =
-  /^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*$/;
-const DIGEST = /^[a-z0-9]+([+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 
 const registryGateSchema = gateBlockSchema({
   registries: z
     .array(
-      strictObject({
-        url: z.string().regex(/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/i, {
+      z.union(
+        [
+          strictObject({
+            /** Id of a registry in `promotion.registries`, with its credentials. */
+            registry: z.string().min(1),
+            repository: z.string().min(1).optional(),
+          }),
+          strictObject({
+            url: z.string().regex(/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/i, {
+              error:
+                "expected the registry's base URL, like 'https://registry.internal'",
+            }),
+            repository: z.string().min(1).optional(),
+            token: z.string().min(1).optional(),
+          }),
+        ],
+        {
           error:
-            "expected the registry's base URL, like 'https://registry.internal'",
-        }),
-        repository: z.string().min(1).optional(),
-        token: z.string().min(1).optional(),
-      }),
-      { error: "expected a list like [{ url: 'https://registry.internal' }]" },
+            "expected { registry: <id in promotion.registries> } or { url: 'https://registry.internal' }",
+        },
+      ),
+      { error: "expected a list like [{ registry: primary }]" },
     )
-    .min(1, { error: 'list at least one registry' }),
+    .min(1, { error: 'list at least one registry' })
+    .optional(),
 });
 
+/** A registry the gate asks, with the repository template to ask it about. */
 interface RegistryOptions {
-  url: string;
-  /** Template; by default the image name without its registry host. */
+  client: RegistryClient;
+  /** Template; by default the registry's own, else the image name without its host. */
   repository: string;
-  token?: string;
 }
 
 interface RegistryAnswer {
@@ -56,20 +59,23 @@ interface RegistryAnswer {
 
 /**
  * `type: registry` — the digest exists in every listed registry, e.g. in the
- * production mirror that the target cluster pulls from. Asks with `HEAD` on
- * the manifest (the distribution API), following an anonymous bearer-token
- * challenge once as `docker pull` does.
+ * production mirror that the target cluster pulls from; without a list, in
+ * the environment's primary registry (`promotion.registries`). Asks with
+ * `HEAD` on the manifest (the distribution API) with the registry's
+ * credentials, answering its challenge as `docker pull` does.
  */
 export class RegistryGate implements Gate {
   readonly name: string;
 
   constructor(
-    private readonly registries: RegistryOptions[],
+    /** Undefined: the environment's primary registry, found from the image. */
+    private readonly registries: RegistryOptions[] | undefined,
     private readonly environment: string,
+    private readonly service?: RegistryService,
   ) {
-    this.name = `registry ${registries
-      .map(r => new URL(r.url).host)
-      .join(', ')}`;
+    this.name = registries
+      ? `registry ${registries.map(r => r.client.name).join(', ')}`
+      : 'registry';
   }
 
   async evaluate(context: GateContext): Promise<GateResult> {
@@ -88,8 +94,15 @@ export class RegistryGate implements Gate {
         message: `'${digest}' is not a valid digest.`,
       };
     }
+    const registries = this.registries ?? this.primaryOf(context);
+    if (!registries) {
+      return {
+        status: 'failed',
+        message: `No registry in promotion.registries serves ${context.artifact.image}; list the registries on the gate or set registry.primary on '${this.environment}'`,
+      };
+    }
     const answers = await Promise.all(
-      this.registries.map(registry => this.ask(registry, digest, context)),
+      registries.map(registry => this.ask(registry, digest, context)),
     );
     const details = {
       registries: answers.map(({ registry, repository, found }) => ({
@@ -115,12 +128,20 @@ export class RegistryGate implements Gate {
     };
   }
 
+  private primaryOf(context: GateContext): RegistryOptions[] | undefined {
+    const primary = this.service?.primaryFor(
+      this.environment,
+      context.artifact.image,
+    );
+    return primary && [primary];
+  }
+
   private async ask(
     options: RegistryOptions,
     digest: string,
     context: GateContext,
   ): Promise<RegistryAnswer> {
-    const registry = options.url.replace(/\/$/, '');
+    const registry = options.client.name;
     let repository: string;
     try {
       repository = renderGateTemplate(
@@ -138,86 +159,77 @@ export class RegistryGate implements Gate {
         }`,
       );
     }
-    if (!REPOSITORY.test(repository)) {
+    if (!REPOSITORY_NAME.test(repository)) {
       return problem(
         registry,
         repository,
         `'${repository}' is not a valid repository name for ${registry}`,
       );
     }
-    const manifest = `${registry}/v2/${repository}/manifests/${digest}`;
-    const head = (authorization?: string) =>
-      fetch(manifest, {
-        method: 'HEAD',
-        headers: {
-          accept: MANIFEST_TYPES.join(', '),
-          ...(authorization ? { authorization } : {}),
-        },
-        signal: context.signal,
-      });
     try {
-      let response = await head(options.token && `Bearer ${options.token}`);
-      const challenge =
-        response.status === 401
-          ? parseBearerChallenge(response.headers.get('www-authenticate'))
-          : undefined;
-      if (challenge) {
-        const token = await fetchAnonymousToken(
-          challenge,
-          repository,
-          context.signal,
-        );
-        response = await head(`Bearer ${token}`);
-      }
-      switch (response.status) {
-        case 200:
-          return { registry, repository, found: true };
-        case 404:
-          return problem(
-            registry,
-            repository,
-            `${digest} is not in ${registry} (${repository})`,
-          );
-        case 401:
-        case 403:
-          return problem(
-            registry,
-            repository,
-            `${registry} refused access to ${repository} (${response.status})`,
-          );
-        default:
-          return problem(
-            registry,
-            repository,
-            `${registry} answered ${response.status} for ${repository}`,
-          );
-      }
-    } catch (error) {
-      if (context.signal.aborted) throw error;
+      const held = await options.client.manifestDigest(
+        repository,
+        digest,
+        context.signal,
+      );
+      if (held === digest) return { registry, repository, found: true };
       return problem(
         registry,
         repository,
-        `Could not ask ${registry}: ${describeFetchError(error)}`,
+        `${digest} is not in ${registry} (${repository})`,
       );
+    } catch (error) {
+      if (context.signal.aborted) throw error;
+      return problem(registry, repository, (error as Error).message);
     }
   }
 }
 
-/** Makes {@link RegistryGate}s from `{ type: registry, registries: [{ url, repository?, token? }] }`. */
-export const registryGateFactory: GateFactory = {
-  type: 'registry',
-  create({ config, environment }) {
-    const { registries } = readGateConfig(config, registryGateSchema);
-    return new RegistryGate(
-      registries.map((registry, index) => {
-        const repository = registry.repository ?? '{{ artifact.repository }}';
-        checkGateTemplate(repository, `registries[${index}].repository`);
-        return { url: registry.url, repository, token: registry.token };
-      }),
-      environment,
-    );
-  },
-};
+/**
+ * Makes {@link RegistryGate}s from `{ type: registry, registries?: [{ registry }
+ * | { url, repository?, token? }] }`; named registries come from `service`.
+ */
+export function createRegistryGateFactory(
+  service?: RegistryService,
+): GateFactory {
+  return {
+    type: 'registry',
+    create({ config, environment }) {
+      const { registries } = readGateConfig(config, registryGateSchema);
+      return new RegistryGate(
+        registries?.map((entry, index) => {
+          const key = `registries[${index}]`;
+          let client: RegistryClient | undefined;
+          let repository = entry.repository;
+          if ('registry' in entry) {
+            client = service?.client(entry.registry);
+            if (!client) {
+              throw new GateConfigError([
+                {
+                  key: `${key}.registry`,
+                  message: `unknown registry '${entry.registry}'; list it in promotion.registries`,
+                },
+              ]);
+            }
+            repository ??= service!.repositoryTemplate(entry.registry);
+          } else {
+            client = new RegistryClient(entry.url, entry.url.replace(/\/+$/, ''), {
+              token: entry.token,
+            });
+          }
+          repository ??= '{{ artifact.repository }}';
+          checkGateTemplate(repository, `${key}.repository`);
+          return { client, repository };
+        }),
+        environment,
+        service,
+      );
+    },
+  };
+}
+
+/** The registry gate for lists of URLs only, without `promotion.registries`. */
+export const registryGateFactory: GateFactory = createRegistryGateFactory();
 
 /** An answer that keeps the digest from passing, with the reason. */
 function problem(
@@ -226,46 +238,4 @@ function problem(
   reason: string,
 ): RegistryAnswer {
   return { registry, repository, found: false, problem: reason };
-}
-
-/** `Bearer realm="https://auth/token",service="registry",scope="repository:a/b:pull"`. */
-function parseBearerChallenge(
-  header: string | null,
-): Record<string, string> | undefined {
-  if (!header || !/^bearer\s/i.test(header)) return undefined;
-  const params: Record<string, string> = {};
-  for (const match of header.matchAll(/(\w+)=(?:"([^"]*)"|([^,\s]*))/g)) {
-    params[match[1].toLowerCase()] = match[2] ?? match[3];
-  }
-  return params.realm ? params : undefined;
-}
-
-async function fetchAnonymousToken(
-  challenge: Record<string, string>,
-  repository: string,
-  signal: AbortSignal,
-): Promise<string> {
-  const url = new URL(challenge.realm);
-  if (challenge.service) url.searchParams.set('service', challenge.service);
-  url.searchParams.set(
-    'scope',
-    challenge.scope ?? `repository:${repository}:pull`,
-  );
-  const response = await fetch(url, { signal });
-  if (!response.ok) {
-    throw new Error(
-      `its token service ${url.origin}${url.pathname} answered ${response.status}`,
-    );
-  }
-  const body = (await response.json()) as {
-    token?: string;
-    access_token?: string;
-  };
-  const token = body.token ?? body.access_token;
-  if (!token) {
-    throw new Error(
-      `its token service ${url.origin}${url.pathname} sent no token`,
-    );
-  }
-  return token;
 }

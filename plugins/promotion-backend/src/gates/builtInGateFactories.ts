@@ -1,20 +1,22 @@
 import { GateFactory } from '@internal/plugin-promotion-node';
 import { httpGateFactory } from './HttpGate';
-import { registryGateFactory } from './RegistryGate';
+import type { RegistryService } from '../registry/RegistryService';
+import { createRegistryGateFactory } from './RegistryGate';
 import { soakGateFactory } from './SoakGate';
 import { sourceMatchGateFactory } from './SourceMatchGate';
 import { versionConstraintGateFactory } from './VersionConstraintGate';
 
 /**
  * The gate types this plugin ships. The window gate is not among them: it is
- * made from an environment's `windows` list, not from `gates`.
+ * made from an environment's `windows` list, not from `gates`. The registry
+ * gate asks the registries of `promotion.registries` through `registries`.
  */
-export function builtInGateFactories(): GateFactory[] {
+export function builtInGateFactories(registries?: RegistryService): GateFactory[] {
   return [
     sourceMatchGateFactory,
     soakGateFactory,
     httpGateFactory,
     versionConstraintGateFactory,
-    registryGateFactory,
+    createRegistryGateFactory(registries),
   ];
 }

@@ -43,7 +43,7 @@ export function checkGateTemplate(template: string, key: string): void {
  */
 export function renderGateTemplate(
   template: string,
-  context: GateContext,
+  context: Pick<GateContext, 'entity' | 'artifact'>,
   environment: string,
   encode: (value: string) => string,
 ): string {

@@ -23,6 +23,7 @@ import { PromotionNotifier } from '../notifications';
 import { GateConfigError, GateRunner, summarise } from '../gates';
 import { AppliedChange, GitOpsService } from '../gitops';
 import { PullRequestState, renderPullRequestBody, ScmRetryLaterError } from '../gitops/providers';
+import { PreparedRegistries, RegistryRequest, RegistryService } from '../registry';
 import { Caller, environmentActions, requestActions } from './allowedActions';
 import { CI_SOURCE, resolveRequest, ResolvedRequest } from './resolveRequest';
 import { resolveRollback, ResolvedRollback } from './resolveRollback';
@@ -73,9 +74,15 @@ export class PromotionWorkflow {
       notifier?: PromotionNotifier;
       /** Whether the permission framework is on (`permission.enabled`). */
       permissionsEnabled?: boolean;
+      /** The registry side (`promotion.registries`); by default made from `config`. */
+      registries?: RegistryService;
       now?: () => Date;
     },
-  ) {}
+  ) {
+    this.registries = options.registries ?? new RegistryService(options.config);
+  }
+
+  private readonly registries: RegistryService;
 
   private now() {
     return this.options.now?.() ?? new Date();
@@ -194,14 +201,21 @@ export class PromotionWorkflow {
   }
 
   /** The checks of a request, before any permission or write. */
-  resolve(entity: Entity, request: CreatePromotionRequest, kind: RequesterKind): Promise<ResolvedRequest> {
-    return resolveRequest({
+  async resolve(entity: Entity, request: CreatePromotionRequest, kind: RequesterKind): Promise<ResolvedRequest> {
+    const resolved = await resolveRequest({
       entity,
       request,
       requesterKind: kind,
       config: this.options.config,
       gitops: this.options.gitops,
     });
+    return this.withResolvedDigest(entity, resolved);
+  }
+
+  /** A tag-only pin gets the digest its tag names in the target's registry, where one is configured. */
+  private async withResolvedDigest(entity: Entity, resolved: ResolvedRequest): Promise<ResolvedRequest> {
+    const resolvedDigest = await this.registries.resolveTag(entity, resolved.target, resolved.artifact);
+    return resolvedDigest ? { ...resolved, resolvedDigest } : resolved;
   }
 
   /**
@@ -243,6 +257,13 @@ export class PromotionWorkflow {
   private async planParts(entity: Entity, resolved: ResolvedRequest, kind: PromotionKind) {
     const { supersedes } = await this.admit(resolved, kind);
     const rule = this.approvalRule(resolved.target.name, kind);
+    const registry = this.registries.plan({
+      entity,
+      environment: resolved.target,
+      artifact: resolved.artifact,
+      kind,
+      resolvedDigest: resolved.resolvedDigest,
+    });
     const [gateRuns, changes] = await Promise.all([
       this.evaluateGates(entity, resolved.target.name, async () => resolved, this.now(), undefined, kind),
       this.options.gitops.planPromotion(
@@ -258,6 +279,8 @@ export class PromotionWorkflow {
       allowSelfApproval: rule.allowSelfApproval,
       supersedes: supersedes.map(p => p.id),
       delivery: resolved.target.delivery,
+      ...(resolved.resolvedDigest ? { resolvedDigest: resolved.resolvedDigest } : {}),
+      ...(registry ? { registry } : {}),
       changes,
     };
   }
@@ -307,13 +330,20 @@ export class PromotionWorkflow {
         expiresAt: new Date(this.now().getTime() + durationToMilliseconds(expiresAfter)),
         hold: request.hold,
         replaces: request.replaces,
+        resolvedDigest: resolved.resolvedDigest,
       },
       {
         action: 'promotion.requested',
         actor: requester.ref,
         entityRef: resolved.entityRef,
         environment: target.name,
-        details: { kind: request.kind, artifact, reason: request.reason ?? null, ...request.details },
+        details: {
+          kind: request.kind,
+          artifact,
+          reason: request.reason ?? null,
+          ...(resolved.resolvedDigest ? { resolvedDigest: resolved.resolvedDigest } : {}),
+          ...request.details,
+        },
       },
     );
     // Whoever asked for a request that this one replaced hears of it (not the
@@ -336,8 +366,15 @@ export class PromotionWorkflow {
   }
 
   /** Checks a rollback against the environment's history and analyses its impact. */
-  resolveRollback(entity: Entity, request: CreateRollbackRequest): Promise<ResolvedRollback> {
-    return resolveRollback({ entity, request, config: this.options.config, gitops: this.options.gitops, now: this.now() });
+  async resolveRollback(entity: Entity, request: CreateRollbackRequest): Promise<ResolvedRollback> {
+    const rollback = await resolveRollback({
+      entity,
+      request,
+      config: this.options.config,
+      gitops: this.options.gitops,
+      now: this.now(),
+    });
+    return { ...rollback, resolved: await this.withResolvedDigest(entity, rollback.resolved) };
   }
 
   /** A rollback's dry run: its impact, the windows, the approvals it needs and the diff; nothing is written. */
@@ -733,8 +770,13 @@ export class PromotionWorkflow {
     });
     if (!claimed) return false;
     const environment = this.environment(entity, claimed.targetEnvironment);
+    const registryRequest = this.registryRequest(claimed, entity, environment);
     let change: AppliedChange;
+    let prepared: PreparedRegistries | undefined;
     try {
+      // The build is where the environment pulls it from, by the digest that
+      // was approved, before the change that points the environment at it.
+      prepared = await this.registries.prepare(registryRequest);
       change = await gitops.applyPromotion({
         entity,
         environment,
@@ -747,6 +789,7 @@ export class PromotionWorkflow {
         reason: claimed.reason,
         trailers: {
           ...(claimed.bypass ? { 'Bypassed-By': claimed.bypass.by, 'Bypass-Reason': claimed.bypass.reason.replace(/\s+/g, ' ') } : {}),
+          ...(!claimed.artifact.digest && prepared?.digest ? { 'Artifact-Digest': prepared.digest } : {}),
           'Audit-Head': await store.auditHead(),
         },
         pullRequest:
@@ -783,6 +826,7 @@ export class PromotionWorkflow {
       }
       change = { commitSha: applied, alreadyApplied: true };
     }
+    const registry = prepared && { digest: prepared.digest, copies: prepared.copies };
     // The change is in git now. Should recording it fail, the request keeps
     // its lease and is never marked failed: the scheduler takes it over when
     // the lease expires and recognises the commit by its Promotion-Id.
@@ -797,20 +841,53 @@ export class PromotionWorkflow {
           actor: SCHEDULER,
           entityRef: claimed.entityRef,
           environment: claimed.targetEnvironment,
-          details: { commitSha: change.commitSha, pullRequestUrl: change.pullRequest.url },
+          details: { commitSha: change.commitSha, pullRequestUrl: change.pullRequest.url, ...(registry ? { registry } : {}) },
         },
         instanceId,
       );
       return true;
     }
-    await store.transition(claimed.id, ['executing'], 'succeeded', { commitSha: change.commitSha, lease: null }, {
+    const landed = await store.transition(claimed.id, ['executing'], 'succeeded', { commitSha: change.commitSha, lease: null }, {
       action: claimed.kind === 'rollback' ? 'promotion.rolled-back' : 'promotion.executed',
       actor: SCHEDULER,
       entityRef: claimed.entityRef,
       environment: claimed.targetEnvironment,
-      details: { commitSha: change.commitSha, alreadyApplied: change.alreadyApplied },
+      details: { commitSha: change.commitSha, alreadyApplied: change.alreadyApplied, ...(registry ? { registry } : {}) },
     }, instanceId);
+    if (landed) await this.tagLanded(landed, registryRequest);
     return false;
+  }
+
+  private registryRequest(promotion: Promotion, entity: Entity, environment: EnvironmentConfig): RegistryRequest {
+    return {
+      entity,
+      environment,
+      artifact: promotion.artifact,
+      kind: promotion.kind,
+      resolvedDigest: promotion.resolvedDigest,
+    };
+  }
+
+  /**
+   * Writes the environment's registry tags for a request that has landed.
+   * The change is in git whatever the registries answer, so a refusal (an
+   * immutable tag that moved meanwhile, a registry down) is audited and
+   * logged, and the request stays succeeded.
+   */
+  private async tagLanded(promotion: Promotion, request: RegistryRequest) {
+    const digest = promotion.artifact.digest ?? promotion.resolvedDigest;
+    if (!digest) return;
+    const outcome = await this.registries.writeTags(request, digest);
+    if (!outcome) return;
+    const refused = outcome.refused.length > 0;
+    if (refused) {
+      this.options.logger.warn(`Promotion ${promotion.id} landed, but registry tags were refused: ${outcome.refused.join('; ')}`);
+    }
+    await this.options.store.transition(promotion.id, ['succeeded'], 'succeeded', {}, {
+      action: refused ? 'promotion.registry-tags-refused' : 'promotion.registry-tagged',
+      actor: SCHEDULER,
+      details: { digest, written: outcome.written, unchanged: outcome.unchanged, refused: outcome.refused },
+    });
   }
 
   private async checkMerge(promotion: Promotion, entity: Entity, now: Date): Promise<boolean> {
@@ -852,11 +929,12 @@ export class PromotionWorkflow {
       return false;
     }
     if (state === 'merged') {
-      await store.transition(promotion.id, ['awaiting-merge'], 'succeeded', { nextEvaluationAt: null }, {
+      const landed = await store.transition(promotion.id, ['awaiting-merge'], 'succeeded', { nextEvaluationAt: null }, {
         ...audit,
         action: promotion.kind === 'rollback' ? 'promotion.rolled-back' : 'promotion.executed',
         details: { pullRequestUrl: ref.url, merged: true },
       });
+      if (landed) await this.tagLanded(landed, this.registryRequest(landed, entity, environment));
     } else if (state === 'closed') {
       await this.fail(promotion, ['awaiting-merge'], `The pull request ${ref.url} was closed without merging`);
     } else {
@@ -901,6 +979,7 @@ export class PromotionWorkflow {
       sourceName: promotion.sourceEnvironment,
       target,
       artifact: promotion.artifact,
+      ...(promotion.resolvedDigest ? { resolvedDigest: promotion.resolvedDigest } : {}),
       sourcePin,
       targetPin,
       snapshot,
@@ -951,7 +1030,9 @@ export class PromotionWorkflow {
     return this.options.gates.run(gates, {
       entity,
       entityRef: resolved.entityRef,
-      artifact: resolved.artifact,
+      // A tag-only pin is gated by the digest its tag named at request time
+      // (scanners and the registry gate ask about those bytes).
+      artifact: resolved.resolvedDigest ? { ...resolved.artifact, digest: resolved.resolvedDigest } : resolved.artifact,
       source: { name: resolved.sourceName, artifact: sourcePin.artifact, since: sourcePin.commit?.date },
       target: { name: target.name, artifact: resolved.targetPin.artifact, since: resolved.targetPin.commit?.date },
       now,

@@ -14,6 +14,8 @@ export interface ResolvedRequest {
   sourceName: string;
   target: EnvironmentConfig;
   artifact: Artifact;
+  /** For a tag-only pin: the digest its tag names in the target's registry (see RegistryService). */
+  resolvedDigest?: string;
   sourcePin: EnvironmentPin;
   targetPin: EnvironmentPin;
   /** The branch tips the checks read at; a plan made from this request reads the same. */

@@ -7,6 +7,9 @@ import path from 'node:path';
 
 export const TOKEN_SERVICE = 'promotion-test-registry';
 export const TOKEN_ISSUER = 'promotion-test-issuer';
+/** The one account of the test registries (token service and htpasswd). */
+export const REGISTRY_USER = 'promotion';
+export const REGISTRY_PASSWORD = 'promotion-test-password';
 
 /**
  * A token service as the distribution spec describes: signs ES256 JWTs with a
@@ -69,9 +72,11 @@ export async function startRegistryTokenService(dir: string) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url!, 'http://localhost');
     requests.push(url.search);
-    // Anonymous callers get pull rights on the repository they ask for.
+    // Anonymous callers get pull rights on the repository they ask for; the
+    // account gets what it asks for; wrong credentials get nothing, as on
+    // Docker Hub or Harbor.
     const scope = url.searchParams.get('scope') ?? '';
-    const match = /^repository:([^:]+):/.exec(scope);
+    const match = /^repository:([^:]+):(.+)$/.exec(scope);
     if (
       url.pathname !== '/token' ||
       url.searchParams.get('service') !== TOKEN_SERVICE ||
@@ -80,9 +85,16 @@ export async function startRegistryTokenService(dir: string) {
       res.writeHead(400).end();
       return;
     }
+    const authorization = req.headers.authorization;
+    const account = `Basic ${Buffer.from(`${REGISTRY_USER}:${REGISTRY_PASSWORD}`).toString('base64')}`;
+    if (authorization && authorization !== account) {
+      res.writeHead(401).end();
+      return;
+    }
+    const actions = authorization ? match[2].split(',') : ['pull'];
     res
       .writeHead(200, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ token: mint(match[1], ['pull']) }));
+      .end(JSON.stringify({ token: mint(match[1], actions), expires_in: 300 }));
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   return {
