@@ -184,6 +184,23 @@ describe('PromotionWorkflow with registries', () => {
     });
   });
 
+  it('tags a rollback as one: <version>-<env>-rollback, and moves latest-<env> back', async () => {
+    const flow = workflow([{ name: 'dev' }, { name: 'staging', registry: { tags: true } }]);
+    expect((await promote(flow)).status).toBe('succeeded');
+    expect(await primaryClient().manifestDigest('acme/payments', 'latest-staging')).toBe(built);
+    const old = (await flow.getHistory(entity, 'staging')).versions[1].artifact.digest!;
+
+    const resolved = await flow.resolveRollback(entity, { entityRef: 'component:default/payments', environment: 'staging' });
+    expect((await flow.planRollback(entity, resolved)).registry?.tags).toEqual(['1.0.0-staging-rollback', 'latest-staging']);
+    const rollback = await flow.requestRollback(entity, resolved, ALICE, 'the new build breaks checkout');
+    await flow.settle();
+    expect((await flow.getPromotion(rollback.id))!.status).toBe('succeeded');
+    expect(await primaryClient().manifestDigest('acme/payments', '1.0.0-staging-rollback')).toBe(old);
+    expect(await primaryClient().manifestDigest('acme/payments', 'latest-staging')).toBe(old);
+    // The promotion's immutable tag stays where it was.
+    expect(await primaryClient().manifestDigest('acme/payments', `1.1.${seed}-staging`)).toBe(built);
+  });
+
   it('fails before any commit when a blob of the build is missing, naming it', async () => {
     const manifest = JSON.parse((await primaryClient().getManifest('acme/payments', built))!.bytes.toString());
     await primary.deleteBlob('acme/payments', manifest.layers[0].digest);
