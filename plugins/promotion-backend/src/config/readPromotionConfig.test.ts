@@ -394,6 +394,115 @@ describe('readPromotionConfig', () => {
     });
   });
 
+  describe('registries', () => {
+    const withRegistries = (
+      registries: JsonObject[],
+      registry?: JsonObject,
+    ): JsonObject => ({
+      ...minimal(),
+      registries,
+      environments: [{ name: 'dev' }, { name: 'prod', registry }],
+    });
+    const harbor = { id: 'harbor', url: 'https://harbor.acme.example' };
+    const mirror = { id: 'mirror', url: 'https://mirror.acme.example' };
+
+    it('fills in the default tags and repository template', () => {
+      const config = read(
+        withRegistries([harbor, mirror], {
+          tags: true,
+          crossRegistrySync: { secondaries: ['mirror'] },
+        }),
+      );
+      expect(config.registries[0].repository).toBe('{{ artifact.repository }}');
+      expect(config.environments[1].registry).toEqual({
+        tags: {
+          immutable: '{{ version }}-{{ environment }}',
+          mutable: 'latest-{{ environment }}',
+          rollback: '{{ version }}-{{ environment }}-rollback',
+        },
+        crossRegistrySync: {
+          secondaries: ['mirror'],
+          verification: 'digest_match',
+        },
+      });
+    });
+
+    it('keeps a tag switched off and an own template', () => {
+      const config = read(
+        withRegistries([harbor], {
+          tags: {
+            mutable: false,
+            immutable: 'v{{ version }}-{{ environment }}',
+          },
+        }),
+      );
+      expect(config.environments[1].registry?.tags).toEqual({
+        immutable: 'v{{ version }}-{{ environment }}',
+        mutable: false,
+        rollback: '{{ version }}-{{ environment }}-rollback',
+      });
+    });
+
+    it.each<[string, JsonObject, string]>([
+      [
+        'a duplicate registry',
+        withRegistries([harbor, { ...mirror, id: 'harbor' }]),
+        "promotion.registries[1].id: duplicate registry 'harbor'",
+      ],
+      [
+        'a URL that is not a base URL',
+        withRegistries([{ ...harbor, url: 'harbor.acme.example' }]),
+        "promotion.registries[0].url: expected the registry's base URL",
+      ],
+      [
+        'a token with a username',
+        withRegistries([
+          { ...harbor, auth: { token: 't', username: 'u', password: 'p' } },
+        ]),
+        'promotion.registries[0].auth: give a token, or a username and password, not both',
+      ],
+      [
+        'a username without a password',
+        withRegistries([{ ...harbor, auth: { username: 'robot$ci' } }]),
+        'promotion.registries[0].auth: give both username and password',
+      ],
+      [
+        'an unknown primary',
+        withRegistries([harbor], { primary: 'ecr' }),
+        "promotion.environments[1].registry.primary: unknown registry 'ecr'; known: harbor",
+      ],
+      [
+        'an unknown secondary, with no registries listed',
+        withRegistries([], { crossRegistrySync: { secondaries: ['mirror'] } }),
+        "promotion.environments[1].registry.crossRegistrySync.secondaries[0]: unknown registry 'mirror'; known: none (list them in promotion.registries)",
+      ],
+      [
+        'the primary as its own secondary',
+        withRegistries([harbor, mirror], {
+          primary: 'harbor',
+          crossRegistrySync: { secondaries: ['harbor'] },
+        }),
+        "promotion.environments[1].registry.crossRegistrySync.secondaries[0]: 'harbor' is the primary registry",
+      ],
+      [
+        'a verification other than digest_match',
+        withRegistries([harbor, mirror], {
+          crossRegistrySync: { secondaries: ['mirror'], verification: 'size' },
+        }),
+        'promotion.environments[1].registry.crossRegistrySync.verification: ',
+      ],
+      [
+        'a misspelt tag key',
+        withRegistries([harbor], { tags: { imutable: '{{ version }}' } }),
+        "promotion.environments[1].registry.tags.imutable: unknown key; did you mean 'immutable'?",
+      ],
+    ])('refuses %s, naming the key', (_, promotion, expected) => {
+      expect(errorFor(promotion)).toContain(
+        `Invalid promotion config: ${expected}`,
+      );
+    });
+  });
+
   it('accepts the complete example of the README, gates and windows included', () => {
     const readme = fs.readFileSync(
       path.resolve(__dirname, '../../README.md'),

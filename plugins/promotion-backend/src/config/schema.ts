@@ -4,9 +4,16 @@ import { strictObject } from './strictObject';
 
 const slug = z
   .string()
-  .regex(/^[a-z0-9-]+$/, 'must be a slug of lowercase letters, digits and dashes');
+  .regex(
+    /^[a-z0-9-]+$/,
+    'must be a slug of lowercase letters, digits and dashes',
+  );
 
-export const manifestFormatSchema = z.enum(['kustomize', 'helm-values', 'yaml']);
+export const manifestFormatSchema = z.enum([
+  'kustomize',
+  'helm-values',
+  'yaml',
+]);
 
 // Every object is strict: an unknown key is refused, naming it. Only gate and
 // window blocks are open here, because their readers (the gate factories and
@@ -23,7 +30,15 @@ const environmentRegistrySchema = strictObject({
    */
   tags: z
     .union([
-      z.literal(true).transform((): { immutable?: string | false; mutable?: string | false; rollback?: string | false } => ({})),
+      z
+        .literal(true)
+        .transform(
+          (): {
+            immutable?: string | false;
+            mutable?: string | false;
+            rollback?: string | false;
+          } => ({}),
+        ),
       strictObject({
         immutable: tagTemplate.optional(),
         mutable: tagTemplate.optional(),
@@ -37,7 +52,8 @@ const environmentRegistrySchema = strictObject({
         : {
             immutable: tags.immutable ?? '{{ version }}-{{ environment }}',
             mutable: tags.mutable ?? 'latest-{{ environment }}',
-            rollback: tags.rollback ?? '{{ version }}-{{ environment }}-rollback',
+            rollback:
+              tags.rollback ?? '{{ version }}-{{ environment }}-rollback',
           },
     ),
   /** Copies the build from the primary registry to these before the change lands. */
@@ -49,7 +65,12 @@ const environmentRegistrySchema = strictObject({
 
 const registrySchema = strictObject({
   id: slug,
-  url: z.string().regex(/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/i, "expected the registry's base URL, like 'https://registry.internal'"),
+  url: z
+    .string()
+    .regex(
+      /^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/i,
+      "expected the registry's base URL, like 'https://registry.internal'",
+    ),
   /** Image hosts this registry serves (e.g. a mirror's name); default: the URL's host. */
   hosts: z.array(z.string().min(1)).optional(),
   /** Template of the repository in this registry; default `{{ artifact.repository }}`. */
@@ -60,46 +81,56 @@ const registrySchema = strictObject({
     username: z.string().min(1).optional(),
     password: z.string().min(1).optional(),
   })
-    .refine(auth => !auth.token || (!auth.username && !auth.password), 'give a token, or a username and password, not both')
-    .refine(auth => !auth.username === !auth.password, 'give both username and password')
+    .refine(
+      auth => !auth.token || (!auth.username && !auth.password),
+      'give a token, or a username and password, not both',
+    )
+    .refine(
+      auth => !auth.username === !auth.password,
+      'give both username and password',
+    )
     .optional(),
 });
 
 const environmentSchema = strictObject({
-    name: slug,
-    /** Overrides `gitops.defaults.repository` for this environment. */
-    repository: z.string().min(1).optional(),
-    /**
-     * Overrides `gitops.defaults.path` for this environment. Several paths
-     * (e.g. `prod-eu` and `prod-us` overlays) are all changed in one commit.
-     */
-    path: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
-    delivery: z.enum(['commit', 'pull-request']).default('commit'),
-    /** With pull-request delivery: `auto` merges once gates and approvals passed; `manual` waits for people. */
-    merge: z.enum(['auto', 'manual']).default('manual'),
-    /** The scheduler promotes from the previous environment whenever every gate passes. */
-    autoPromote: z.boolean().default(false),
-    /** Environments besides the previous one that may promote into this one. */
-    acceptsFrom: z.array(slug).default([]),
-    /** Whether CI (a service listed in `ci.subjects`) may put a build straight into this environment. */
-    acceptsCi: z.boolean().default(false),
-    /** Gate blocks, each `{ type, mode?, … }`; validated by the gate's factory. */
-    gates: z.array(z.object({ type: z.string().min(1) }).passthrough()).default([]),
-    /** Allow and deny windows; validated by the window gate. */
-    windows: z.array(z.object({}).passthrough()).default([]),
-    approval: strictObject({
-        required: z.number().int().min(0).default(0),
-        allowSelfApproval: z.boolean().default(false),
-        expiresAfter: durationSchema.optional(),
-        notify: z.array(z.string()).optional(),
-      }).optional(),
-    rollback: strictObject({
-        /** Whether a rollback waits for the environment's approvals too (it does by default). */
-        requireApproval: z.boolean().default(true),
-      }).prefault({}),
-    /** What happens in OCI registries when a build is promoted into this environment. */
-    registry: environmentRegistrySchema.optional(),
-  });
+  name: slug,
+  /** Overrides `gitops.defaults.repository` for this environment. */
+  repository: z.string().min(1).optional(),
+  /**
+   * Overrides `gitops.defaults.path` for this environment. Several paths
+   * (e.g. `prod-eu` and `prod-us` overlays) are all changed in one commit.
+   */
+  path: z
+    .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+    .optional(),
+  delivery: z.enum(['commit', 'pull-request']).default('commit'),
+  /** With pull-request delivery: `auto` merges once gates and approvals passed; `manual` waits for people. */
+  merge: z.enum(['auto', 'manual']).default('manual'),
+  /** The scheduler promotes from the previous environment whenever every gate passes. */
+  autoPromote: z.boolean().default(false),
+  /** Environments besides the previous one that may promote into this one. */
+  acceptsFrom: z.array(slug).default([]),
+  /** Whether CI (a service listed in `ci.subjects`) may put a build straight into this environment. */
+  acceptsCi: z.boolean().default(false),
+  /** Gate blocks, each `{ type, mode?, … }`; validated by the gate's factory. */
+  gates: z
+    .array(z.object({ type: z.string().min(1) }).passthrough())
+    .default([]),
+  /** Allow and deny windows; validated by the window gate. */
+  windows: z.array(z.object({}).passthrough()).default([]),
+  approval: strictObject({
+    required: z.number().int().min(0).default(0),
+    allowSelfApproval: z.boolean().default(false),
+    expiresAfter: durationSchema.optional(),
+    notify: z.array(z.string()).optional(),
+  }).optional(),
+  rollback: strictObject({
+    /** Whether a rollback waits for the environment's approvals too (it does by default). */
+    requireApproval: z.boolean().default(true),
+  }).prefault({}),
+  /** What happens in OCI registries when a build is promoted into this environment. */
+  registry: environmentRegistrySchema.optional(),
+});
 
 const repositorySchema = strictObject({
   id: slug,
@@ -108,123 +139,141 @@ const repositorySchema = strictObject({
 });
 
 export const promotionConfigSchema = strictObject({
-    environments: z
-      .array(environmentSchema)
-      .min(1, 'must list at least one environment'),
-    gitops: strictObject({
-      repositories: z.array(repositorySchema).min(1),
-      defaults: strictObject({
-          repository: z.string().min(1).optional(),
-          path: z
-            .string()
-            .min(1)
-            .default(
-              'apps/{{ entity.metadata.name }}/overlays/{{ environment }}/kustomization.yaml',
-            ),
-          format: manifestFormatSchema.default('kustomize'),
-        }).prefault({}),
-      author: strictObject({
-          name: z.string().min(1).default('Backstage Promotion'),
-          email: z.string().min(1).default('promotion@backstage.local'),
-        }).prefault({}),
-    }),
-    /**
-     * Environments that need approval refuse to run while the permission
-     * framework is disabled, unless this is true (local demos only).
-     */
-    allowWithoutPermissions: z.boolean().default(false),
-    /** Tags that may never be promoted (glob patterns). */
-    denyTags: z.array(z.string().min(1)).default(['latest']),
-    /** How long a request may wait (gates, approvals) before it expires, unless the environment's approval says otherwise. */
-    requestExpiresAfter: durationSchema.default({ days: 7 }),
-    /** OCI registries that builds are resolved in, copied between and tagged in. */
-    registries: z.array(registrySchema).default([]),
-    ci: strictObject({
-        /** Subjects of service principals (e.g. `external:ci`) that may introduce builds. */
-        subjects: z.array(z.string().min(1)).default([]),
-      }).prefault({}),
-  })
-  .superRefine((config, ctx) => {
-    const registryIds = new Set<string>();
-    config.registries.forEach((registry, index) => {
-      if (registryIds.has(registry.id)) {
-        ctx.addIssue({ code: 'custom', path: ['registries', index, 'id'], message: `duplicate registry '${registry.id}'` });
-      }
-      registryIds.add(registry.id);
-    });
-    const names = new Set<string>();
-    config.environments.forEach((env, index) => {
-      if (names.has(env.name)) {
+  environments: z
+    .array(environmentSchema)
+    .min(1, 'must list at least one environment'),
+  gitops: strictObject({
+    repositories: z.array(repositorySchema).min(1),
+    defaults: strictObject({
+      repository: z.string().min(1).optional(),
+      path: z
+        .string()
+        .min(1)
+        .default(
+          'apps/{{ entity.metadata.name }}/overlays/{{ environment }}/kustomization.yaml',
+        ),
+      format: manifestFormatSchema.default('kustomize'),
+    }).prefault({}),
+    author: strictObject({
+      name: z.string().min(1).default('Backstage Promotion'),
+      email: z.string().min(1).default('promotion@backstage.local'),
+    }).prefault({}),
+  }),
+  /**
+   * Environments that need approval refuse to run while the permission
+   * framework is disabled, unless this is true (local demos only).
+   */
+  allowWithoutPermissions: z.boolean().default(false),
+  /** Tags that may never be promoted (glob patterns). */
+  denyTags: z.array(z.string().min(1)).default(['latest']),
+  /** How long a request may wait (gates, approvals) before it expires, unless the environment's approval says otherwise. */
+  requestExpiresAfter: durationSchema.default({ days: 7 }),
+  /** OCI registries that builds are resolved in, copied between and tagged in. */
+  registries: z.array(registrySchema).default([]),
+  ci: strictObject({
+    /** Subjects of service principals (e.g. `external:ci`) that may introduce builds. */
+    subjects: z.array(z.string().min(1)).default([]),
+  }).prefault({}),
+}).superRefine((config, ctx) => {
+  const registryIds = new Set<string>();
+  config.registries.forEach((registry, index) => {
+    if (registryIds.has(registry.id)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['registries', index, 'id'],
+        message: `duplicate registry '${registry.id}'`,
+      });
+    }
+    registryIds.add(registry.id);
+  });
+  const names = new Set<string>();
+  config.environments.forEach((env, index) => {
+    if (names.has(env.name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['environments', index, 'name'],
+        message: `duplicate environment '${env.name}'`,
+      });
+    }
+    names.add(env.name);
+  });
+  const repositoryIds = new Set(config.gitops.repositories.map(r => r.id));
+  const checkRepository = (id: string | undefined, path: PropertyKey[]) => {
+    if (id !== undefined && !repositoryIds.has(id)) {
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: `unknown repository '${id}'; known: ${[...repositoryIds].join(
+          ', ',
+        )}`,
+      });
+    }
+  };
+  checkRepository(config.gitops.defaults.repository, [
+    'gitops',
+    'defaults',
+    'repository',
+  ]);
+  config.environments.forEach((env, index) => {
+    checkRepository(env.repository, ['environments', index, 'repository']);
+    env.acceptsFrom.forEach((source, i) => {
+      const sourceIndex = config.environments.findIndex(e => e.name === source);
+      if (sourceIndex < 0 || sourceIndex >= index) {
         ctx.addIssue({
           code: 'custom',
-          path: ['environments', index, 'name'],
-          message: `duplicate environment '${env.name}'`,
+          path: ['environments', index, 'acceptsFrom', i],
+          message: `'${source}' is not an earlier environment of the pipeline; promotion only goes forward`,
         });
       }
-      names.add(env.name);
     });
-    const repositoryIds = new Set(config.gitops.repositories.map(r => r.id));
-    const checkRepository = (id: string | undefined, path: PropertyKey[]) => {
-      if (id !== undefined && !repositoryIds.has(id)) {
+    const checkRegistry = (id: string, at: PropertyKey[]) => {
+      if (!registryIds.has(id)) {
         ctx.addIssue({
           code: 'custom',
-          path,
-          message: `unknown repository '${id}'; known: ${[...repositoryIds].join(', ')}`,
+          path: ['environments', index, 'registry', ...at],
+          message: `unknown registry '${id}'; known: ${
+            [...registryIds].join(', ') ||
+            'none (list them in promotion.registries)'
+          }`,
         });
       }
     };
-    checkRepository(config.gitops.defaults.repository, [
-      'gitops',
-      'defaults',
-      'repository',
-    ]);
-    config.environments.forEach((env, index) => {
-      checkRepository(env.repository, ['environments', index, 'repository']);
-      env.acceptsFrom.forEach((source, i) => {
-        const sourceIndex = config.environments.findIndex(e => e.name === source);
-        if (sourceIndex < 0 || sourceIndex >= index) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['environments', index, 'acceptsFrom', i],
-            message: `'${source}' is not an earlier environment of the pipeline; promotion only goes forward`,
-          });
-        }
-      });
-      const registryIds = new Set(config.registries.map(r => r.id));
-      const checkRegistry = (id: string, at: PropertyKey[]) => {
-        if (!registryIds.has(id)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['environments', index, 'registry', ...at],
-            message: `unknown registry '${id}'; known: ${[...registryIds].join(', ') || 'none (list them in promotion.registries)'}`,
-          });
-        }
-      };
-      if (env.registry?.primary) checkRegistry(env.registry.primary, ['primary']);
-      env.registry?.crossRegistrySync?.secondaries.forEach((id, i) => {
-        checkRegistry(id, ['crossRegistrySync', 'secondaries', i]);
-        if (id === env.registry?.primary) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['environments', index, 'registry', 'crossRegistrySync', 'secondaries', i],
-            message: `'${id}' is the primary registry; list the registries to copy to`,
-          });
-        }
-      });
-      if (env.approval?.allowSelfApproval && env.approval.required < 2) {
+    if (env.registry?.primary) checkRegistry(env.registry.primary, ['primary']);
+    env.registry?.crossRegistrySync?.secondaries.forEach((id, i) => {
+      checkRegistry(id, ['crossRegistrySync', 'secondaries', i]);
+      if (id === env.registry?.primary) {
         ctx.addIssue({
           code: 'custom',
-          path: ['environments', index, 'approval', 'required'],
-          message: 'with allowSelfApproval the requester may never be the only approver: require at least 2',
+          path: [
+            'environments',
+            index,
+            'registry',
+            'crossRegistrySync',
+            'secondaries',
+            i,
+          ],
+          message: `'${id}' is the primary registry; list the registries to copy to`,
         });
       }
     });
+    if (env.approval?.allowSelfApproval && env.approval.required < 2) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['environments', index, 'approval', 'required'],
+        message:
+          'with allowSelfApproval the requester may never be the only approver: require at least 2',
+      });
+    }
   });
+});
 
 export type PromotionConfig = z.infer<typeof promotionConfigSchema>;
 export type EnvironmentConfig = PromotionConfig['environments'][number];
-export type RepositoryConfig = PromotionConfig['gitops']['repositories'][number];
+export type RepositoryConfig =
+  PromotionConfig['gitops']['repositories'][number];
 export type RegistryConfig = PromotionConfig['registries'][number];
-export type EnvironmentRegistryConfig = NonNullable<EnvironmentConfig['registry']>;
+export type EnvironmentRegistryConfig = NonNullable<
+  EnvironmentConfig['registry']
+>;
 export type ManifestFormat = z.infer<typeof manifestFormatSchema>;
 export type DurationConfig = z.infer<typeof durationSchema>;
