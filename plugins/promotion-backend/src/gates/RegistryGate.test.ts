@@ -1,6 +1,15 @@
-import { registryGateFactory } from './RegistryGate';
+import { promotionConfigSchema } from '../config/schema';
+import { RegistryService } from '../registry';
+import {
+  REGISTRY_PASSWORD,
+  REGISTRY_USER,
+} from '../registry/__testUtils__/registryTokenService';
+import { createRegistryGateFactory, registryGateFactory } from './RegistryGate';
 import { digestOf, gateConfig, gateContext } from './__testUtils__/gateContext';
-import { startRegistry, TestRegistry } from '../registry/__testUtils__/startRegistry';
+import {
+  startRegistry,
+  TestRegistry,
+} from '../registry/__testUtils__/startRegistry';
 import { unusedPort } from './__testUtils__/unusedPort';
 
 // A real registry process; starting it takes a moment on a busy machine.
@@ -194,6 +203,101 @@ describe('registryGateFactory', () => {
       registryGate([{ url: 'http://r', repository: '{{ artifact.name }}' }]),
     ).toThrow(
       /^registries\[0\]\.repository: unknown placeholder '\{\{ artifact\.name \}\}'/,
+    );
+  });
+});
+
+describe('RegistryGate on the registries of promotion.registries', () => {
+  let harbor: TestRegistry;
+  let mirror: TestRegistry;
+  let pushed: string;
+  let service: RegistryService;
+
+  beforeAll(async () => {
+    [harbor, mirror] = await Promise.all([
+      startRegistry({ auth: 'htpasswd' }),
+      startRegistry(),
+    ]);
+    pushed = await harbor.pushImage('acme/payments', 'named');
+    service = new RegistryService(
+      promotionConfigSchema.parse({
+        registries: [
+          {
+            id: 'harbor',
+            url: harbor.url,
+            auth: { username: REGISTRY_USER, password: REGISTRY_PASSWORD },
+          },
+          {
+            id: 'mirror',
+            url: mirror.url,
+            repository: 'prod/{{ entity.metadata.name }}',
+          },
+        ],
+        environments: [{ name: 'prod' }],
+        gitops: { repositories: [{ id: 'platform', url: 'file:///unused' }] },
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await Promise.all([harbor?.stop(), mirror?.stop()]);
+  });
+
+  const namedGate = (registries?: object[]) =>
+    createRegistryGateFactory(service).create({
+      config: gateConfig({ type: 'registry', registries: registries as any }),
+      environment: 'prod',
+    });
+
+  it('asks a named registry with its credentials', async () => {
+    const result = await namedGate([{ registry: 'harbor' }]).evaluate(
+      artifactIn(harbor, 'acme/payments', pushed),
+    );
+    expect(result).toMatchObject({
+      status: 'passed',
+      message: `${pushed} is in harbor (acme/payments).`,
+    });
+  });
+
+  it('names the registry that lacks the build, in its own repository', async () => {
+    const result = await namedGate([
+      { registry: 'harbor' },
+      { registry: 'mirror' },
+    ]).evaluate(artifactIn(harbor, 'acme/payments', pushed));
+    expect(result).toMatchObject({
+      status: 'failed',
+      message: `${pushed} is not in mirror (prod/payments)`,
+      details: {
+        registries: [
+          { registry: 'harbor', repository: 'acme/payments', found: true },
+          { registry: 'mirror', repository: 'prod/payments', found: false },
+        ],
+      },
+    });
+  });
+
+  it("without a list, asks the environment's primary: the registry serving the image's host", async () => {
+    const gate = namedGate();
+    expect(gate.name).toBe('registry');
+    await expect(
+      gate.evaluate(artifactIn(harbor, 'acme/payments', pushed)),
+    ).resolves.toMatchObject({ status: 'passed' });
+    await expect(
+      gate.evaluate(
+        gateContext({
+          artifact: { image: 'ghcr.io/acme/payments', digest: pushed },
+        }),
+      ),
+    ).resolves.toEqual({
+      status: 'failed',
+      message:
+        "No registry in promotion.registries serves ghcr.io/acme/payments; list the registries on the gate or set registry.primary on 'prod'",
+    });
+  });
+
+  it('refuses an unknown registry id at start-up', () => {
+    expect(() => namedGate([{ registry: 'ecr' }])).toThrow(
+      "registries[0].registry: unknown registry 'ecr'; list it in promotion.registries",
     );
   });
 });
