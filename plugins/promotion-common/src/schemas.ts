@@ -129,8 +129,9 @@ export const approvalDecisionSchema = z
     decision: z.enum(['approve', 'reject']),
     comment: z.string().max(2000).optional(),
     /**
-     * The digest (or, for a tag-only pin, the tag) the approver was shown; a
-     * decision on anything else is refused.
+     * The digest the approver was shown (for a tag-only pin, the digest its
+     * tag resolved to when requested, or the tag itself); a decision on
+     * anything else is refused.
      */
     digest: z.string().min(1).max(200).optional(),
   })

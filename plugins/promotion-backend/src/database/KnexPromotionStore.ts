@@ -23,6 +23,7 @@ import {
 import {
   ApprovalRule,
   approvalsSatisfied,
+  boundDigest,
   DecisionOutcome,
   NewPromotion,
   PromotionFilter,
@@ -574,8 +575,11 @@ export class KnexPromotionStore implements PromotionStore {
       if (new Date(promotion.expiresAt) <= now) {
         throw new ConflictError(`Promotion ${id} expired at ${promotion.expiresAt}; request it again`);
       }
-      const pinned = promotion.artifact.digest ?? promotion.artifact.tag ?? null;
-      if (decision.digest !== undefined && decision.digest !== pinned) {
+      // A tag-only pin is bound to the digest its tag named when it was
+      // requested; API clients may still name the tag itself.
+      const pinned = boundDigest(promotion);
+      const accepted = promotion.artifact.digest ? [pinned] : [pinned, promotion.artifact.tag];
+      if (decision.digest !== undefined && !accepted.includes(decision.digest)) {
         throw new ConflictError(
           `Promotion ${id} is for ${pinned}, not ${decision.digest}: the decision was made on another digest; look again`,
         );
@@ -589,7 +593,7 @@ export class KnexPromotionStore implements PromotionStore {
         approver: decision.approver,
         decision: decision.decision,
         comment: decision.comment ?? null,
-        digest: promotion.artifact.digest ?? promotion.artifact.tag ?? null,
+        digest: pinned,
         created_at: now.toISOString(),
       });
       const audit = {
@@ -600,7 +604,7 @@ export class KnexPromotionStore implements PromotionStore {
       };
       await appendAuditRecord(
         trx,
-        { ...audit, action: decision.decision === 'approve' ? 'promotion.approval-given' : 'promotion.rejected', details: { comment: decision.comment ?? null, artifact: promotion.artifact } },
+        { ...audit, action: decision.decision === 'approve' ? 'promotion.approval-given' : 'promotion.rejected', details: { comment: decision.comment ?? null, artifact: promotion.artifact, digest: pinned } },
         now,
       );
       let next: PromotionStatus | undefined;

@@ -116,6 +116,7 @@ describe('PromotionWorkflow with registries', () => {
       instanceId: 'test-replica',
       appBaseUrl: 'http://backstage.test',
       registries: registryService,
+      permissionsEnabled: true,
     });
   }
 
@@ -239,6 +240,21 @@ describe('PromotionWorkflow with registries', () => {
     expect(message).toContain(`Artifact-Digest: ${built}`);
     // The manifest still pins the tag alone: only its bytes changed.
     expect(repo.readFile('apps/payments/tagstaging/kustomization.yaml')).toBe(tagOnly(image, `1.1.${seed}`));
+  });
+
+  it('binds an approval of a tag-only pin to the digest its tag named, and audits that digest', async () => {
+    const flow = workflow([{ name: 'tagdev' }, { name: 'tagstaging', approval: { required: 1 } }]);
+    const waiting = await promote(flow, 'tagstaging');
+    expect(waiting).toMatchObject({ status: 'awaiting-approval', resolvedDigest: built });
+    const other = await primary.pushImage('acme/payments', `other-${seed}`);
+    await expect(flow.decide(waiting.id, 'user:default/morgan', { decision: 'approve', digest: other })).rejects.toThrow(
+      'the decision was made on another digest',
+    );
+    await flow.decide(waiting.id, 'user:default/morgan', { decision: 'approve', digest: built });
+    await flow.settle();
+    expect((await flow.getPromotion(waiting.id))!.status).toBe('succeeded');
+    const [approval] = (await auditLog.list({ promotionId: waiting.id, action: 'promotion.approval-given' })).items;
+    expect(approval).toMatchObject({ actor: 'user:default/morgan', details: { digest: built } });
   });
 
   it('refuses to execute a tag-only pin whose tag was moved after the request', async () => {

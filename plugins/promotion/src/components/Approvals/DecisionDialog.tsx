@@ -65,8 +65,10 @@ export const DecisionDialog = (props: DecisionDialogProps) => {
     const trimmed = comment.trim();
     // The build this dialog showed: the backend refuses the decision (409)
     // if the request carries another one, so nobody approves what they did
-    // not see. A tag-only pin is identified by its tag.
-    const shown = request.artifact.digest ?? request.artifact.tag;
+    // not see. A tag-only pin is identified by the digest its tag resolved to
+    // when it was requested, else by its tag.
+    const shown =
+      request.artifact.digest ?? request.resolvedDigest ?? request.artifact.tag;
     await onConfirm({
       decision,
       ...(trimmed ? { comment: trimmed } : {}),

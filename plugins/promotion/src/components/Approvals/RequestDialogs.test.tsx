@@ -172,3 +172,34 @@ describe('Dialogs about a rollback', () => {
     expect(dialog.queryByTestId('request-kind-rollback')).toBeNull();
   });
 });
+
+describe('Decisions on a tag-only pin', () => {
+  it('shows it by the digest its tag resolved to, and binds the approval to it', async () => {
+    const resolved = `sha256:3333333333cc${'0'.repeat(52)}`;
+    const onConfirm = jest.fn(async () => {});
+    await renderInTestApp(
+      <DecisionDialog
+        request={promotion({
+          status: 'awaiting-approval',
+          artifact: { image: 'ghcr.io/acme/payments', tag: '1.4.0' },
+          resolvedDigest: resolved,
+        })}
+        decision="approve"
+        onCancel={jest.fn()}
+        onConfirm={onConfirm}
+      />,
+    );
+    const dialog = within(screen.getByRole('dialog'));
+
+    expect(dialog.getByTestId('request-summary')).toHaveTextContent(
+      /^payments from dev to staging: 3333333333cc.* \(1\.4\.0\)$/,
+    );
+    await userEvent.click(
+      dialog.getByRole('button', { name: 'Confirm approval' }),
+    );
+    expect(onConfirm).toHaveBeenCalledWith({
+      decision: 'approve',
+      digest: resolved,
+    });
+  });
+});

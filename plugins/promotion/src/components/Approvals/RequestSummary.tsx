@@ -19,6 +19,8 @@ const useStyles = makeStyles(theme => ({
 export const RequestSummary = (props: { request: Promotion }) => {
   const { request } = props;
   const { artifact } = request;
+  // A tag-only pin shows the digest its tag resolved to: what is approved.
+  const digest = artifact.digest ?? request.resolvedDigest;
   const classes = useStyles();
   if (request.kind === 'rollback') {
     return (
@@ -31,7 +33,7 @@ export const RequestSummary = (props: { request: Promotion }) => {
         <RequestKindChip request={request} />{' '}
         <strong>{entityName(request.entityRef)}</strong> in{' '}
         <strong>{request.targetEnvironment}</strong> back to{' '}
-        <strong>{buildName(artifact)}</strong>
+        <strong>{buildName({ ...artifact, digest })}</strong>
       </Typography>
     );
   }
@@ -40,11 +42,8 @@ export const RequestSummary = (props: { request: Promotion }) => {
       <strong>{entityName(request.entityRef)}</strong> from{' '}
       <strong>{request.sourceEnvironment}</strong> to{' '}
       <strong>{request.targetEnvironment}</strong>:{' '}
-      {artifact.digest ? (
-        <Abbreviated
-          full={artifact.digest}
-          short={shortDigest(artifact.digest)}
-        />
+      {digest ? (
+        <Abbreviated full={digest} short={shortDigest(digest)} />
       ) : (
         artifact.image
       )}

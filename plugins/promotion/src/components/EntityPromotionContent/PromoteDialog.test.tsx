@@ -229,4 +229,55 @@ describe('PromoteDialog', () => {
       expect(onConfirm).toHaveBeenCalledWith({ ...request, tag: '1.4.0' }),
     );
   });
+
+  it("shows what happens in the registries: the tag's digest, the copies and the tags", async () => {
+    const promotionApi = mockPromotionApi();
+    const resolved = `sha256:4444444444dd${'0'.repeat(52)}`;
+    promotionApi.planPromotion.mockResolvedValue(
+      plan({
+        artifact: { image: IMAGE, tag: '1.4.0' },
+        resolvedDigest: resolved,
+        registry: {
+          primary: 'harbor',
+          repository: 'acme/payments',
+          copyTo: ['prod-mirror'],
+          tags: ['1.4.0-staging', 'latest-staging'],
+        },
+      }),
+    );
+
+    const { dialog } = renderDialog(promotionApi);
+    await dialog.findByTestId('promotion-plan');
+
+    expect(dialog.getByTestId('promote-dialog-digest')).toHaveTextContent(
+      `${resolved} (the tag's digest in the registry now)`,
+    );
+    const registry = within(dialog.getByTestId('plan-registry'));
+    expect(registry.getByTestId('plan-resolved-digest')).toHaveTextContent(
+      /^Tag 1\.4\.0 is 4444444444dd.* now; the request is bound to that digest$/,
+    );
+    expect(
+      registry.getByText('From harbor (acme/payments)'),
+    ).toBeInTheDocument();
+    expect(
+      registry.getByText(
+        'Copied to prod-mirror and checked there before the change lands',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      registry.getByText(
+        'Tagged 1.4.0-staging, latest-staging once it has landed',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('shows no registry section when the environment does nothing there', async () => {
+    const promotionApi = mockPromotionApi();
+    promotionApi.planPromotion.mockResolvedValue(plan());
+
+    const { dialog } = renderDialog(promotionApi);
+    await dialog.findByTestId('promotion-plan');
+
+    expect(dialog.queryByTestId('plan-registry')).not.toBeInTheDocument();
+  });
 });

@@ -125,7 +125,10 @@ export const PromoteDialog = (props: PromoteDialogProps) => {
         className={`${classes.field} ${classes.code}`}
         data-testid="promote-dialog-digest"
       >
-        {artifact.digest ?? 'not pinned'}
+        {artifact.digest ??
+          (plan?.resolvedDigest
+            ? `${plan.resolvedDigest} (the tag's digest in the registry now)`
+            : 'not pinned')}
       </Typography>
       <div className={classes.plan}>
         {planning && (

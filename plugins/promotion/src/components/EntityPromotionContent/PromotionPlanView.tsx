@@ -1,6 +1,6 @@
 import { makeStyles, Typography } from '@material-ui/core';
 import { PromotionPlan } from '@internal/plugin-promotion-common';
-import { PlanChanges, PlanDelivery, PlanGates } from '../Plan';
+import { PlanChanges, PlanDelivery, PlanGates, PlanRegistry } from '../Plan';
 
 const useStyles = makeStyles(theme => ({
   section: {
@@ -41,6 +41,7 @@ export const PromotionPlanView = (props: { plan: PromotionPlan }) => {
         />
       </div>
       <PlanDelivery plan={plan} />
+      <PlanRegistry plan={plan} />
       <div className={classes.section}>
         <Typography variant="subtitle2" className={classes.heading}>
           Changes

@@ -7,7 +7,7 @@ import {
 } from '@internal/plugin-promotion-common';
 import { formatAge, formatTime } from '../../lib';
 import { SupersedeNotice } from '../EntityPromotionContent/SupersedeNotice';
-import { PlanChanges, PlanDelivery, PlanGates } from '../Plan';
+import { PlanChanges, PlanDelivery, PlanGates, PlanRegistry } from '../Plan';
 import { Person } from '../Shared';
 import { buildName } from './buildName';
 import { RecommendationChip } from './RecommendationChip';
@@ -155,6 +155,7 @@ export const ImpactView = (props: {
         />
       </Section>
       <PlanDelivery plan={plan} />
+      <PlanRegistry plan={plan} />
       <SupersedeNotice ids={plan.supersedes} known={props.openRequests ?? []} />
       <Section title="Changes">
         <PlanChanges changes={plan.changes} />
