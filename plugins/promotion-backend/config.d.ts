@@ -59,8 +59,10 @@ export interface Config {
        *   answer now (unreachable, no answer within `timeout`, 5xx, 408 or 429 unless listed
        *   in `expect.status`) leaves the gate pending: it is asked again after `retryAfter`.
        * - `version-constraint` with `range` (semver range on the tag) and `includePrerelease`.
-       * - `registry` with `registries: [{ url, repository?, token? }]`: the digest exists in
-       *   every registry (OCI distribution API).
+       * - `registry` with `registries`: the digest exists in every listed registry (OCI
+       *   distribution API). An entry is `{ registry, repository? }` (a registry of
+       *   `promotion.registries`, asked with its credentials) or `{ url, repository?, token? }`.
+       *   Without `registries`: the environment's primary registry.
        * Backend modules add types through `promotionGatesExtensionPoint`.
        */
       gates?: Array<{
@@ -86,12 +88,21 @@ export interface Config {
         };
         range?: string;
         includePrerelease?: boolean;
-        registries?: Array<{
-          url: string;
-          repository?: string;
-          /** @visibility secret */
-          token?: string;
-        }>;
+        registries?: Array<
+          | {
+              /** Id of a registry in `promotion.registries`. */
+              registry: string;
+              /** Repository template; default: the registry's own `repository`. */
+              repository?: string;
+            }
+          | {
+              url: string;
+              /** Repository template; default: the image name without its host. */
+              repository?: string;
+              /** @visibility secret */
+              token?: string;
+            }
+        >;
         [key: string]: any;
       }>;
       /**
@@ -136,6 +147,43 @@ export interface Config {
         /** Entity refs told when approval is wanted. Default: the entity's owners (never the requester). */
         notify?: string[];
       };
+      /**
+       * What happens in OCI registries (`promotion.registries`) when a build is promoted
+       * into this environment. Without it, nothing is written to any registry; a build
+       * pinned by tag alone still has its digest resolved in the registry serving its host.
+       */
+      registry?: {
+        /** Id of the registry the build is pushed to by CI. Default: the registry whose `hosts` (or URL host) serve the image. */
+        primary?: string;
+        /**
+         * Tags written in the primary and every secondary once the change has landed.
+         * `true` writes the defaults; each template knows `{{ version }}` (the build's tag,
+         * or the first 12 hex digits of its digest) and `{{ environment }}`, and `false`
+         * skips that tag. Immutable tags are never moved: one that names another digest
+         * fails the request before anything is written.
+         */
+        tags?:
+          | true
+          | {
+              /** Written by a promotion. Default: `{{ version }}-{{ environment }}`. */
+              immutable?: string | false;
+              /** Moved by every promotion and rollback. Default: `latest-{{ environment }}`. */
+              mutable?: string | false;
+              /** Written by a rollback instead of `immutable`. Default: `{{ version }}-{{ environment }}-rollback`. */
+              rollback?: string | false;
+            };
+        /**
+         * Copies the build (its manifest, an index's platform manifests, and every blob the
+         * registry lacks) from the primary to these registries before the change lands, then
+         * checks the digest in each.
+         */
+        crossRegistrySync?: {
+          /** Ids in `promotion.registries`; never the primary. */
+          secondaries: string[];
+          /** How the copies are checked: every registry answers the same digest. Default and only value: `digest_match`. */
+          verification?: 'digest_match';
+        };
+      };
       /** Rollbacks into this environment (`POST /rollbacks`). */
       rollback?: {
         /** Whether a rollback waits for the environment's `approval` like a promotion. Default true. */
@@ -176,6 +224,37 @@ export interface Config {
         email?: string;
       };
     };
+    /**
+     * OCI registries that builds are resolved in (tag-only pins get their digest),
+     * copied between (`crossRegistrySync`) and tagged in (`registry.tags`), and that
+     * the `registry` gate may name.
+     */
+    registries?: Array<{
+      /** Slug other settings name it by, e.g. `harbor`. */
+      id: string;
+      /** Base URL, e.g. `https://harbor.acme.internal`. */
+      url: string;
+      /** Image hosts this registry serves (a pull-through name, say). Default: the URL's host. */
+      hosts?: string[];
+      /**
+       * Template of the build's repository in this registry. Default: `{{ artifact.repository }}`
+       * (the image name without its host). Knows the `http` gate's placeholders.
+       */
+      repository?: string;
+      /**
+       * Credentials, when the registry needs any: a `token` sent as `Authorization: Bearer`,
+       * or `username` and `password`, sent as Basic auth (ECR, ACR, Harbor robot accounts)
+       * or to the registry's token service when it answers with a Bearer challenge
+       * (Docker Hub, GHCR). Without them, the token service is asked anonymously.
+       */
+      auth?: {
+        /** @visibility secret */
+        token?: string;
+        username?: string;
+        /** @visibility secret */
+        password?: string;
+      };
+    }>;
     /** Tags that may never be promoted (glob patterns). Default: `['latest']`. */
     denyTags?: string[];
     /** How long a request may wait (gates, approvals) before it expires, unless its environment's approval says otherwise. Default: 7 days. */

@@ -8,6 +8,7 @@ import {
 } from '@backstage/types';
 import { parse } from 'yaml';
 import { builtInGateFactories, GateRunner } from '../gates';
+import { RegistryService } from '../registry';
 import { readPromotionConfig } from './readPromotionConfig';
 
 const minimal = (): JsonObject => ({
@@ -531,9 +532,20 @@ describe('readPromotionConfig', () => {
       7 * 24 * 3600_000,
     );
     expect(config.ci.subjects).toEqual(['external:ci']);
+    expect(config.registries.map(registry => registry.id)).toEqual([
+      'harbor',
+      'prod-mirror',
+    ]);
+    expect(prod.registry).toMatchObject({
+      primary: 'harbor',
+      tags: { immutable: '{{ version }}-{{ environment }}' },
+      crossRegistrySync: { secondaries: ['prod-mirror'] },
+    });
 
     // The gate runner reads gate blocks and windows as the backend does at start-up.
-    const runner = new GateRunner(builtInGateFactories());
+    const runner = new GateRunner(
+      builtInGateFactories(new RegistryService(config)),
+    );
     const gates = config.environments.map(env =>
       runner.gatesFor({
         name: env.name,
@@ -548,7 +560,7 @@ describe('readPromotionConfig', () => {
       ['source-match', 'enforce'],
       ['soak 1d', 'enforce'],
       ['version >=1.0.0', 'enforce'],
-      [expect.stringMatching(/^registry/), 'enforce'],
+      ['registry harbor, prod-mirror', 'enforce'],
       ['image scan', 'enforce'],
       ['change ticket', 'warn'],
     ]);
