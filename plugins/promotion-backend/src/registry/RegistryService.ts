@@ -227,7 +227,7 @@ export class RegistryService {
           const tagged = await location.registry.manifestDigest(location.repository, tag.name);
           if (tagged === digest) {
             outcome.unchanged.push(where);
-          } else if (false) {
+          } else if (tagged && tag.immutable) {
             outcome.refused.push(`${where} points at ${tagged}, not ${digest}; immutable tags are never moved`);
           } else {
             await location.registry.putManifest(location.repository, tag.name, manifest);
