@@ -138,6 +138,19 @@ const repositorySchema = strictObject({
   branch: z.string().min(1).default('main'),
 });
 
+/** The set of the names, reporting (by index) each that an earlier one already has. */
+function uniqueNames(
+  names: string[],
+  duplicate: (index: number, name: string) => void,
+): Set<string> {
+  const seen = new Set<string>();
+  names.forEach((name, index) => {
+    if (seen.has(name)) duplicate(index, name);
+    seen.add(name);
+  });
+  return seen;
+}
+
 export const promotionConfigSchema = strictObject({
   environments: z
     .array(environmentSchema)
@@ -175,28 +188,24 @@ export const promotionConfigSchema = strictObject({
     subjects: z.array(z.string().min(1)).default([]),
   }).prefault({}),
 }).superRefine((config, ctx) => {
-  const registryIds = new Set<string>();
-  config.registries.forEach((registry, index) => {
-    if (registryIds.has(registry.id)) {
+  const registryIds = uniqueNames(
+    config.registries.map(registry => registry.id),
+    (index, id) =>
       ctx.addIssue({
         code: 'custom',
         path: ['registries', index, 'id'],
-        message: `duplicate registry '${registry.id}'`,
-      });
-    }
-    registryIds.add(registry.id);
-  });
-  const names = new Set<string>();
-  config.environments.forEach((env, index) => {
-    if (names.has(env.name)) {
+        message: `duplicate registry '${id}'`,
+      }),
+  );
+  uniqueNames(
+    config.environments.map(env => env.name),
+    (index, name) =>
       ctx.addIssue({
         code: 'custom',
         path: ['environments', index, 'name'],
-        message: `duplicate environment '${env.name}'`,
-      });
-    }
-    names.add(env.name);
-  });
+        message: `duplicate environment '${name}'`,
+      }),
+  );
   const repositoryIds = new Set(config.gitops.repositories.map(r => r.id));
   const checkRepository = (id: string | undefined, path: PropertyKey[]) => {
     if (id !== undefined && !repositoryIds.has(id)) {
