@@ -173,6 +173,22 @@ export function isTerminalStatus(status: PromotionStatus): boolean {
 }
 
 /**
+ * What a decision on the request is bound to: the build's digest; for a
+ * tag-only pin, the digest its tag named when it was requested (or the tag,
+ * when no registry resolved it). The backend refuses a decision on anything
+ * else, and the approval dialog sends it. @public
+ */
+export function boundDigest(
+  promotion: Pick<Promotion, 'artifact' | 'resolvedDigest'>,
+): string | undefined {
+  return (
+    promotion.artifact.digest ??
+    promotion.resolvedDigest ??
+    promotion.artifact.tag
+  );
+}
+
+/**
  * `promotion` moves a build on along the pipeline; `rollback` sets an
  * environment back to a build it ran before. @public
  */

@@ -138,17 +138,51 @@ const repositorySchema = strictObject({
   branch: z.string().min(1).default('main'),
 });
 
-/** The set of the names, reporting (by index) each that an earlier one already has. */
+/**
+ * The set of the names, reporting each that an earlier entry already has
+ * (e.g. `duplicate registry 'harbor'`) at `path(index)`.
+ */
 function uniqueNames(
+  ctx: z.RefinementCtx,
   names: string[],
-  duplicate: (index: number, name: string) => void,
+  what: string,
+  path: (index: number) => PropertyKey[],
 ): Set<string> {
   const seen = new Set<string>();
   names.forEach((name, index) => {
-    if (seen.has(name)) duplicate(index, name);
+    if (seen.has(name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: path(index),
+        message: `duplicate ${what} '${name}'`,
+      });
+    }
     seen.add(name);
   });
   return seen;
+}
+
+/**
+ * A check of references to the names in `known` (repository or registry
+ * ids): one that is given and unknown is reported with the names there are.
+ */
+function referenceCheck(
+  ctx: z.RefinementCtx,
+  known: Set<string>,
+  what: string,
+  listedIn: string,
+) {
+  return (id: string | undefined, path: PropertyKey[]) => {
+    if (id !== undefined && !known.has(id)) {
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: `unknown ${what} '${id}'; known: ${
+          [...known].join(', ') || `none (list them in ${listedIn})`
+        }`,
+      });
+    }
+  };
 }
 
 export const promotionConfigSchema = strictObject({
@@ -189,35 +223,29 @@ export const promotionConfigSchema = strictObject({
   }).prefault({}),
 }).superRefine((config, ctx) => {
   const registryIds = uniqueNames(
+    ctx,
     config.registries.map(registry => registry.id),
-    (index, id) =>
-      ctx.addIssue({
-        code: 'custom',
-        path: ['registries', index, 'id'],
-        message: `duplicate registry '${id}'`,
-      }),
+    'registry',
+    index => ['registries', index, 'id'],
   );
   uniqueNames(
+    ctx,
     config.environments.map(env => env.name),
-    (index, name) =>
-      ctx.addIssue({
-        code: 'custom',
-        path: ['environments', index, 'name'],
-        message: `duplicate environment '${name}'`,
-      }),
+    'environment',
+    index => ['environments', index, 'name'],
   );
-  const repositoryIds = new Set(config.gitops.repositories.map(r => r.id));
-  const checkRepository = (id: string | undefined, path: PropertyKey[]) => {
-    if (id !== undefined && !repositoryIds.has(id)) {
-      ctx.addIssue({
-        code: 'custom',
-        path,
-        message: `unknown repository '${id}'; known: ${[...repositoryIds].join(
-          ', ',
-        )}`,
-      });
-    }
-  };
+  const checkRepository = referenceCheck(
+    ctx,
+    new Set(config.gitops.repositories.map(r => r.id)),
+    'repository',
+    'promotion.gitops.repositories',
+  );
+  const checkRegistry = referenceCheck(
+    ctx,
+    registryIds,
+    'registry',
+    'promotion.registries',
+  );
   checkRepository(config.gitops.defaults.repository, [
     'gitops',
     'defaults',
@@ -235,32 +263,15 @@ export const promotionConfigSchema = strictObject({
         });
       }
     });
-    const checkRegistry = (id: string, at: PropertyKey[]) => {
-      if (!registryIds.has(id)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['environments', index, 'registry', ...at],
-          message: `unknown registry '${id}'; known: ${
-            [...registryIds].join(', ') ||
-            'none (list them in promotion.registries)'
-          }`,
-        });
-      }
-    };
-    if (env.registry?.primary) checkRegistry(env.registry.primary, ['primary']);
+    const registryPath = ['environments', index, 'registry'];
+    checkRegistry(env.registry?.primary, [...registryPath, 'primary']);
     env.registry?.crossRegistrySync?.secondaries.forEach((id, i) => {
-      checkRegistry(id, ['crossRegistrySync', 'secondaries', i]);
+      const path = [...registryPath, 'crossRegistrySync', 'secondaries', i];
+      checkRegistry(id, path);
       if (id === env.registry?.primary) {
         ctx.addIssue({
           code: 'custom',
-          path: [
-            'environments',
-            index,
-            'registry',
-            'crossRegistrySync',
-            'secondaries',
-            i,
-          ],
+          path,
           message: `'${id}' is the primary registry; list the registries to copy to`,
         });
       }

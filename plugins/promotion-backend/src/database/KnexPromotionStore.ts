@@ -3,6 +3,7 @@ import { Knex } from 'knex';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   ACTIVE_PROMOTION_STATUSES,
+  boundDigest,
   SUPERSEDABLE_PROMOTION_STATUSES,
   GateRun,
   Promotion,
@@ -23,7 +24,6 @@ import {
 import {
   ApprovalRule,
   approvalsSatisfied,
-  boundDigest,
   DecisionOutcome,
   NewPromotion,
   PromotionFilter,
@@ -577,7 +577,7 @@ export class KnexPromotionStore implements PromotionStore {
       }
       // A tag-only pin is bound to the digest its tag named when it was
       // requested; API clients may still name the tag itself.
-      const pinned = boundDigest(promotion);
+      const pinned = boundDigest(promotion) ?? null;
       const accepted = promotion.artifact.digest ? [pinned] : [pinned, promotion.artifact.tag];
       if (decision.digest !== undefined && !accepted.includes(decision.digest)) {
         throw new ConflictError(

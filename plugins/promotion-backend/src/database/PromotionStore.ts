@@ -1,5 +1,6 @@
 import {
   Artifact,
+  boundDigest,
   EnvironmentHold,
   PromotionKind,
   GateRun,
@@ -144,20 +145,11 @@ export interface DecisionOutcome {
   decided: boolean;
 }
 
-/**
- * What a decision on the request is bound to: the build's digest; for a
- * tag-only pin, the digest its tag named when it was requested (or the tag,
- * when no registry resolved it).
- */
-export function boundDigest(promotion: Promotion): string | null {
-  return promotion.artifact.digest ?? promotion.resolvedDigest ?? promotion.artifact.tag ?? null;
-}
-
 /** Whether a decision counts toward the request's required approvals. */
 export function decisionCounts(decision: StoredDecision, promotion: Promotion, rule: ApprovalRule): boolean {
   return (
     decision.decision === 'approve' &&
-    (decision.digest ?? null) === boundDigest(promotion) &&
+    (decision.digest ?? null) === (boundDigest(promotion) ?? null) &&
     (rule.allowSelfApproval || decision.approver !== promotion.requestedBy)
   );
 }

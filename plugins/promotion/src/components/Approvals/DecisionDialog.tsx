@@ -1,6 +1,10 @@
 import { useState } from 'react';
 import { DialogContentText, makeStyles } from '@material-ui/core';
-import { ApprovalDecision, Promotion } from '@internal/plugin-promotion-common';
+import {
+  ApprovalDecision,
+  boundDigest,
+  Promotion,
+} from '@internal/plugin-promotion-common';
 import { requestName } from '../../lib';
 import { ConfirmDialog, NoteField } from '../Shared';
 import { ApprovalList } from './ApprovalList';
@@ -65,10 +69,8 @@ export const DecisionDialog = (props: DecisionDialogProps) => {
     const trimmed = comment.trim();
     // The build this dialog showed: the backend refuses the decision (409)
     // if the request carries another one, so nobody approves what they did
-    // not see. A tag-only pin is identified by the digest its tag resolved to
-    // when it was requested, else by its tag.
-    const shown =
-      request.artifact.digest ?? request.resolvedDigest ?? request.artifact.tag;
+    // not see.
+    const shown = boundDigest(request);
     await onConfirm({
       decision,
       ...(trimmed ? { comment: trimmed } : {}),

@@ -12,10 +12,6 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
-function list(names: string[]): string {
-  return names.join(', ');
-}
-
 /**
  * What a dry run says happens in OCI registries: the digest a tag-only pin
  * resolves to (approvals bind to it), where the build is copied before the
@@ -53,13 +49,13 @@ export const PlanRegistry = (props: {
           </Typography>
           {registry.copyTo.length > 0 && (
             <Typography variant="body2">
-              Copied to {list(registry.copyTo)} and checked there before the
-              change lands
+              Copied to {registry.copyTo.join(', ')} and checked there before
+              the change lands
             </Typography>
           )}
           {registry.tags.length > 0 && (
             <Typography variant="body2">
-              Tagged {list(registry.tags)} once it has landed
+              Tagged {registry.tags.join(', ')} once it has landed
             </Typography>
           )}
         </>
