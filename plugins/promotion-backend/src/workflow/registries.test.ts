@@ -11,6 +11,7 @@ import { KnexPromotionStore, PromotionStore } from '../database';
 import { builtInGateFactories, GateRunner } from '../gates';
 import { unusedPort } from '../gates/__testUtils__/unusedPort';
 import { GitOpsService } from '../gitops';
+import { PullRequestState } from '../gitops/providers';
 import { RegistryClient, RegistryService } from '../registry';
 import { REGISTRY_PASSWORD, REGISTRY_USER } from '../registry/__testUtils__/registryTokenService';
 import { startRegistry, TestRegistry } from '../registry/__testUtils__/startRegistry';
@@ -46,6 +47,9 @@ describe('PromotionWorkflow with registries', () => {
   /** The build dev runs, pushed to the primary as 1.1.0. */
   let built: string;
   let seed = 0;
+  let now: Date;
+  /** What the fake SCM host says of the one pull request a test opens. */
+  let prState: PullRequestState;
 
   beforeAll(async () => {
     [primary, mirror] = await Promise.all([startRegistry(), startRegistry({ auth: 'token' })]);
@@ -64,6 +68,8 @@ describe('PromotionWorkflow with registries', () => {
 
   beforeEach(async () => {
     verdict = 'passed';
+    now = new Date();
+    prState = 'open';
     // Each test its own repository name in the registries, so tags never carry over.
     seed += 1;
     const repository = `acme/payments`;
@@ -109,7 +115,15 @@ describe('PromotionWorkflow with registries', () => {
     return new PromotionWorkflow({
       config,
       store,
-      gitops: new GitOpsService({ config, cacheDir, logger, pullRequests: { forRepository: () => { throw new Error('no PRs'); } } }),
+      gitops: new GitOpsService({ config, cacheDir, logger, pullRequests: {
+          forRepository: () => ({
+            open: async () => ({ provider: 'github', number: 8, url: 'https://github.com/acme/gitops/pull/8' }),
+            getState: async () => prState,
+            merge: async () => { throw new Error('merged by people in these tests'); },
+            close: async () => { prState = 'closed'; },
+          }),
+        },
+      }),
       gates: new GateRunner([...builtInGateFactories(registryService), scriptedGate]),
       logger,
       loadEntity: async () => entity,
@@ -117,6 +131,7 @@ describe('PromotionWorkflow with registries', () => {
       appBaseUrl: 'http://backstage.test',
       registries: registryService,
       permissionsEnabled: true,
+      now: () => now,
     });
   }
 
@@ -183,6 +198,45 @@ describe('PromotionWorkflow with registries', () => {
       ],
       refused: [],
     });
+  });
+
+  it('copies before opening the pull request and writes the environment tags only once it is merged', async () => {
+    const flow = workflow([{ name: 'dev' }, { ...synced, delivery: 'pull-request' }]);
+    const waiting = await promote(flow);
+    expect(waiting.status).toBe('awaiting-merge');
+    // The build is in the mirror before anyone can merge the change that names it.
+    expect(await mirrorClient().manifestDigest('prod-mirror/payments', built)).toBe(built);
+    // Not landed yet: no environment tag says the build runs in staging.
+    expect(await primaryClient().manifestDigest('acme/payments', 'latest-staging')).not.toBe(built);
+    expect(await mirrorClient().manifestDigest('prod-mirror/payments', `1.1.${seed}-staging`)).toBeUndefined();
+
+    prState = 'merged';
+    now = new Date(now.getTime() + 2 * 60_000);
+    await flow.runDue();
+    expect((await flow.getPromotion(waiting.id))!.status).toBe('succeeded');
+    for (const tag of [`1.1.${seed}-staging`, 'latest-staging']) {
+      expect(await primaryClient().manifestDigest('acme/payments', tag)).toBe(built);
+      expect(await mirrorClient().manifestDigest('prod-mirror/payments', tag)).toBe(built);
+    }
+    expect((await actions(waiting.id)).slice(-3)).toEqual([
+      'promotion.awaiting-merge',
+      'promotion.executed',
+      'promotion.registry-tagged',
+    ]);
+    const [awaiting] = (await auditLog.list({ promotionId: waiting.id, action: 'promotion.awaiting-merge' })).items;
+    expect(awaiting.details).toMatchObject({ registry: { digest: built, copies: [{ registry: 'mirror', manifests: 1 }] } });
+  });
+
+  it('writes no environment tag when the pull request is closed without merging', async () => {
+    const flow = workflow([{ name: 'dev' }, { name: 'staging', registry: { tags: true }, delivery: 'pull-request' }]);
+    const waiting = await promote(flow);
+    expect(waiting.status).toBe('awaiting-merge');
+    prState = 'closed';
+    now = new Date(now.getTime() + 2 * 60_000);
+    await flow.runDue();
+    expect((await flow.getPromotion(waiting.id))!.status).toBe('failed');
+    expect(await primaryClient().manifestDigest('acme/payments', `1.1.${seed}-staging`)).toBeUndefined();
+    expect(await actions(waiting.id)).not.toContain('promotion.registry-tagged');
   });
 
   it('tags a rollback as one: <version>-<env>-rollback, and moves latest-<env> back', async () => {
