@@ -115,12 +115,20 @@ describe('PromotionWorkflow with registries', () => {
     return new PromotionWorkflow({
       config,
       store,
-      gitops: new GitOpsService({ config, cacheDir, logger, pullRequests: {
+      gitops: new GitOpsService({
+        config,
+        cacheDir,
+        logger,
+        pullRequests: {
           forRepository: () => ({
             open: async () => ({ provider: 'github', number: 8, url: 'https://github.com/acme/gitops/pull/8' }),
             getState: async () => prState,
-            merge: async () => { throw new Error('merged by people in these tests'); },
-            close: async () => { prState = 'closed'; },
+            merge: async () => {
+              throw new Error('merged by people in these tests');
+            },
+            close: async () => {
+              prState = 'closed';
+            },
           }),
         },
       }),
