@@ -11,6 +11,7 @@ import { GateFactory, promotionGatesExtensionPoint } from '@internal/plugin-prom
 import { AuditEventForwarder, AuditLog } from './audit';
 import { readPromotionConfig } from './config';
 import { KnexPromotionStore } from './database';
+import { DeploymentService } from './deployment';
 import { builtInGateFactories, GateRunner } from './gates';
 import {
   GitOpsService,
@@ -104,6 +105,7 @@ export const promotionPlugin = createBackendPlugin({
           notifier: new PromotionNotifier({ notifications, logger, appBaseUrl }),
           permissionsEnabled: config.getOptionalBoolean('permission.enabled') ?? false,
           registries,
+          deployments: DeploymentService.fromConfig(promotionConfig, config),
         });
         // Fail at start-up, naming the key, rather than on the first request.
         workflow.validateConfiguration();

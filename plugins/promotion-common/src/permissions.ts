@@ -35,6 +35,16 @@ export const promotionTargetBypassPermission = createPermission({
   resourceType: PROMOTION_TARGET_RESOURCE_TYPE,
 });
 
+/**
+ * May ask the target's deployment source (a manual-sync Argo CD
+ * Application) to apply what has landed. @public
+ */
+export const promotionTargetSyncPermission = createPermission({
+  name: 'promotion.target.sync',
+  attributes: { action: 'update' },
+  resourceType: PROMOTION_TARGET_RESOURCE_TYPE,
+});
+
 /** May read the audit log. @public */
 export const promotionAuditReadPermission = createPermission({
   name: 'promotion.audit.read',
@@ -47,6 +57,7 @@ export const promotionPermissions = [
   promotionTargetApprovePermission,
   promotionTargetRollbackPermission,
   promotionTargetBypassPermission,
+  promotionTargetSyncPermission,
   promotionAuditReadPermission,
 ];
 

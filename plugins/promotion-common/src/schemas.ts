@@ -150,6 +150,17 @@ export const bypassRequestSchema = z
 /** @public */
 export type BypassRequest = z.infer<typeof bypassRequestSchema>;
 
+/** Body of `POST /entities/:kind/:namespace/:name/environments/:env/sync` (may be empty). @public */
+export const syncRequestSchema = z
+  .object({
+    /** Why now, for the audit log. */
+    reason: z.string().trim().max(2000).optional(),
+  })
+  .strict();
+
+/** @public */
+export type SyncRequest = z.infer<typeof syncRequestSchema>;
+
 /** Query of `GET /audit` and `GET /audit/export`. @public */
 export const auditQuerySchema = z
   .object({

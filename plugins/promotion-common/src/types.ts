@@ -32,6 +32,70 @@ export interface PipelineEnvironment {
   allowedActions: EnvironmentAction[];
   /** Set while a rollback holds automatic promotion of this environment. */
   hold?: EnvironmentHold;
+  /**
+   * What the environment's deployment source (Argo CD or Flux) reports,
+   * when the environment configures one.
+   */
+  deployment?: DeploymentStatus;
+}
+
+/** Whether the live state matches git, as the deployment source says. @public */
+export type DeploymentSync = 'synced' | 'out-of-sync' | 'unknown';
+
+/** How the running workload is, as the deployment source says. @public */
+export type DeploymentHealth =
+  | 'healthy'
+  | 'progressing'
+  | 'degraded'
+  | 'suspended'
+  | 'missing'
+  | 'unknown';
+
+/** A progressive rollout (Argo Rollouts) in progress or done. @public */
+export interface DeploymentRollout {
+  name: string;
+  /** e.g. `Healthy`, `Progressing`, `Paused`, `Degraded`. */
+  phase?: string;
+  /** The canary step reached (0-based index of the next step to run); with `steps`, `step` = `steps` means done. */
+  step?: number;
+  steps?: number;
+  /** Percentage of traffic on the canary. */
+  weight?: number;
+  message?: string;
+}
+
+/**
+ * What runs in an environment according to its deployment source, rather
+ * than what its branch pins. @public
+ */
+export interface DeploymentStatus {
+  source: 'argocd' | 'flux';
+  /** The Argo CD Application, or the Flux `Kind/namespace/name`. */
+  resource: string;
+  /** A page to look at it, where the source has one (Argo CD's UI). */
+  url?: string;
+  sync: DeploymentSync;
+  health: DeploymentHealth;
+  /** The git revision the source last applied. */
+  revision?: string;
+  /** Images the workload actually runs. */
+  images: string[];
+  /** When the source last applied a change (ISO 8601). */
+  lastSyncedAt?: string;
+  /**
+   * Since when it has been healthy at what it runs now (ISO 8601): the later
+   * of the last health change and the last sync.
+   */
+  healthySince?: string;
+  /** The source applies changes only when someone asks (Argo CD manual sync). */
+  manualSync: boolean;
+  /** A sync is running now. */
+  operationRunning?: boolean;
+  rollout?: DeploymentRollout;
+  /** What the source says about its state, when it says something. */
+  message?: string;
+  /** Set when the source could not be read; `sync` and `health` are then `unknown`. */
+  error?: string;
 }
 
 /** A stop on automatic promotion into one environment, set by a rollback. @public */
@@ -131,6 +195,7 @@ export const PROMOTION_STATUSES = [
   'executing',
   'awaiting-merge',
   'succeeded',
+  'deployed',
   'rejected',
   'failed',
   'expired',
@@ -141,9 +206,15 @@ export const PROMOTION_STATUSES = [
 /** @public */
 export type PromotionStatus = (typeof PROMOTION_STATUSES)[number];
 
-/** States after which a promotion never changes again. @public */
+/**
+ * States in which a request no longer holds its target. Only `succeeded`
+ * may still change: where the environment has a deployment source, the
+ * backend follows the landed change until it runs healthy (`deployed`) or
+ * does not (`failed`). @public
+ */
 export const TERMINAL_PROMOTION_STATUSES: ReadonlyArray<PromotionStatus> = [
   'succeeded',
+  'deployed',
   'rejected',
   'failed',
   'expired',
@@ -229,6 +300,12 @@ export interface Promotion {
   pullRequest?: { url: string; number: number; provider?: 'github' | 'gitlab' };
   /** Why the request failed, when it did. */
   error?: string;
+  /**
+   * Set on a `succeeded` request while the backend follows its deployment
+   * (the environment has a deployment source) until it runs healthy. Without
+   * `deadlineAt` a manual-sync environment waits for someone to sync.
+   */
+  deployment?: { deadlineAt?: string };
   /** The latest evaluation of the gates (on `GET /promotions/:id` and the pipeline). */
   gateRuns?: GateRun[];
   /** Decisions of approvers (on `GET /promotions/:id` and the pipeline). */
@@ -255,7 +332,7 @@ export interface Approval {
 export type RequestAction = 'approve' | 'reject' | 'cancel' | 'bypass' | 'rerun-gates';
 
 /** Actions on an environment. @public */
-export type EnvironmentAction = 'promote' | 'rollback' | 'release-hold';
+export type EnvironmentAction = 'promote' | 'rollback' | 'release-hold' | 'sync';
 
 /** Who made a request. @public */
 export type RequesterKind = 'user' | 'service' | 'scheduler';

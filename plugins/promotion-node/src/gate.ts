@@ -1,7 +1,11 @@
 import { Entity } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import { JsonObject } from '@backstage/types';
-import { Artifact, GateStatus } from '@internal/plugin-promotion-common';
+import {
+  Artifact,
+  DeploymentStatus,
+  GateStatus,
+} from '@internal/plugin-promotion-common';
 
 /** What runs in an environment now, as a gate sees it. @public */
 export interface GateEnvironmentState {
@@ -9,6 +13,13 @@ export interface GateEnvironmentState {
   artifact: Artifact | null;
   /** When the artifact was pinned there (ISO 8601), when known. */
   since?: string;
+  /**
+   * What the environment's deployment source (Argo CD, Flux) reports runs
+   * there; absent when the environment has none. Read only when a gate
+   * asks, and at most once in a short while for all gates. It never throws:
+   * a source that could not be read answers with `error` set.
+   */
+  readDeployment?: () => Promise<DeploymentStatus>;
 }
 
 /** Everything a gate may look at to decide. @public */

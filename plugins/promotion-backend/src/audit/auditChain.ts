@@ -21,6 +21,9 @@ export type AuditAction =
   | 'promotion.rolled-back'
   | 'promotion.registry-tagged'
   | 'promotion.registry-tags-refused'
+  | 'promotion.sync-requested'
+  | 'promotion.deployed'
+  | 'promotion.deployment-unfollowed'
   | 'hold.set'
   | 'hold.released';
 

@@ -24,6 +24,8 @@ const SEVERITY: Record<AuditAction, AuditorServiceEventSeverityLevel> = {
   'promotion.approved': 'medium',
   'promotion.rejected': 'medium',
   'promotion.registry-tagged': 'medium',
+  'promotion.sync-requested': 'medium',
+  'promotion.deployed': 'medium',
   'hold.set': 'medium',
   'hold.released': 'medium',
   'promotion.requested': 'low',
@@ -33,6 +35,7 @@ const SEVERITY: Record<AuditAction, AuditorServiceEventSeverityLevel> = {
   'promotion.executing': 'low',
   'promotion.expired': 'low',
   'promotion.cancelled': 'low',
+  'promotion.deployment-unfollowed': 'low',
 };
 
 /**

@@ -1,6 +1,10 @@
 export { readPromotionConfig } from './readPromotionConfig';
 export type {
+  ArgoCdDeploymentConfig,
+  ArgoCdInstanceConfig,
+  DeploymentConfig,
   EnvironmentConfig,
+  FluxDeploymentConfig,
   EnvironmentRegistryConfig,
   ManifestFormat,
   PromotionConfig,

@@ -300,7 +300,7 @@ describe('readPromotionConfig', () => {
         config => {
           config.environments = [{ name: 'dev', owner: 'team-a' }];
         },
-        'promotion.environments[0].owner: unknown key; the settings here are name, repository, path, delivery, merge, autoPromote, acceptsFrom, acceptsCi, gates, windows, approval, rollback, registry',
+        'promotion.environments[0].owner: unknown key; the settings here are name, repository, path, delivery, merge, autoPromote, acceptsFrom, acceptsCi, gates, windows, approval, rollback, registry, deployment',
       ],
     ])('refuses %s, naming it', (_, change, expected) => {
       const config = minimal();
@@ -501,6 +501,74 @@ describe('readPromotionConfig', () => {
       expect(errorFor(promotion)).toContain(
         `Invalid promotion config: ${expected}`,
       );
+    });
+  });
+
+  describe('deployment sources', () => {
+    const withDeployment = (deployment: JsonObject, extra: JsonObject = {}) => ({
+      ...minimal(),
+      environments: [{ name: 'dev' }, { name: 'prod', deployment }],
+      ...extra,
+    });
+    const argocd = { argocd: [{ id: 'main', url: 'https://argocd.acme.test', token: 't' }] };
+
+    it('defaults the Application template and the timeout, and takes the only Argo CD instance', () => {
+      const config = read(withDeployment({ source: 'argocd' }, argocd));
+      expect(config.environments[1].deployment).toEqual({
+        source: 'argocd',
+        application: '{{ entity.metadata.name }}-{{ environment }}',
+        timeout: { minutes: 15 },
+      });
+    });
+
+    it('defaults a Flux source to a Kustomization in flux-system', () => {
+      const config = read(withDeployment({ source: 'flux', timeout: '5m' }));
+      expect(config.environments[1].deployment).toEqual({
+        source: 'flux',
+        kind: 'Kustomization',
+        namespace: 'flux-system',
+        name: '{{ entity.metadata.name }}-{{ environment }}',
+        timeout: { minutes: 5 },
+      });
+    });
+
+    it('refuses an unknown source, a misspelt key and an unknown placeholder, naming the key', () => {
+      expect(errorFor(withDeployment({ source: 'spinnaker' }))).toMatch(/promotion\.environments\[1\]\.deployment\.source: /);
+      expect(errorFor(withDeployment({ source: 'argocd', aplication: 'x' }, argocd))).toContain(
+        "promotion.environments[1].deployment.aplication: unknown key; did you mean 'application'?",
+      );
+      // Flux applies what the branch holds; there is no manual sync to wait for.
+      expect(errorFor(withDeployment({ source: 'flux', sync: 'manual' }))).toContain(
+        'promotion.environments[1].deployment.sync: unknown key',
+      );
+      expect(errorFor(withDeployment({ source: 'argocd', application: '{{ entity.spec.owner }}' }, argocd))).toContain(
+        "promotion.environments[1].deployment.application: unknown placeholder '{{ entity.spec.owner }}'",
+      );
+    });
+
+    it('needs the Argo CD instance listed, and named when there are several', () => {
+      expect(errorFor(withDeployment({ source: 'argocd' }))).toContain(
+        'promotion.environments[1].deployment.instance: list the Argo CD instance in promotion.argocd',
+      );
+      expect(errorFor(withDeployment({ source: 'argocd', instance: 'edge' }, argocd))).toContain(
+        "promotion.environments[1].deployment.instance: unknown Argo CD instance 'edge'; known: main",
+      );
+      const two = { argocd: [...argocd.argocd, { id: 'edge', url: 'https://argocd-edge.acme.test', token: 't' }] };
+      expect(errorFor(withDeployment({ source: 'argocd' }, two))).toContain(
+        'promotion.environments[1].deployment.instance: name one of the Argo CD instances: main, edge',
+      );
+      expect(read(withDeployment({ source: 'argocd', instance: 'edge' }, two)).environments[1].deployment).toMatchObject({
+        instance: 'edge',
+      });
+    });
+
+    it('refuses duplicate Argo CD ids, a URL that is not one and a missing token', () => {
+      expect(errorFor({ ...minimal(), argocd: [...argocd.argocd, ...argocd.argocd] })).toContain(
+        "promotion.argocd[1].id: duplicate Argo CD instance 'main'",
+      );
+      const message = errorFor({ ...minimal(), argocd: [{ id: 'main', url: 'argocd.acme.test' }] });
+      expect(message).toContain("promotion.argocd[0].url: expected Argo CD's base URL");
+      expect(message).toContain('promotion.argocd[0].token:');
     });
   });
 

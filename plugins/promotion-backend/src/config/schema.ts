@@ -92,6 +92,75 @@ const registrySchema = strictObject({
     .optional(),
 });
 
+// Where the templates of a deployment source may look.
+const DEPLOYMENT_TEMPLATE_KEYS = [
+  'entity.metadata.name',
+  'entity.metadata.namespace',
+  'environment',
+];
+
+const deploymentTemplate = z
+  .string()
+  .min(1)
+  .superRefine((template, ctx) => {
+    const unknown = [...template.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)]
+      .map(match => match[1])
+      .filter(name => !DEPLOYMENT_TEMPLATE_KEYS.includes(name));
+    if (unknown.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown placeholder ${unknown
+          .map(name => `'{{ ${name} }}'`)
+          .join(', ')}; use ${DEPLOYMENT_TEMPLATE_KEYS.map(
+          name => `{{ ${name} }}`,
+        ).join(', ')}`,
+      });
+    }
+  });
+
+const DEFAULT_DEPLOYMENT_NAME = '{{ entity.metadata.name }}-{{ environment }}';
+// Long enough for a rollout with a few canary steps.
+const DEFAULT_DEPLOYMENT_TIMEOUT = { minutes: 15 };
+
+/**
+ * Where the environment is deployed from its branch, so that the pipeline
+ * shows what really runs and a landed change is followed until it runs
+ * healthy: an Argo CD Application, or a Flux Kustomization or HelmRelease.
+ */
+const deploymentSchema = z.discriminatedUnion('source', [
+  strictObject({
+    source: z.literal('argocd'),
+    /** Id of an instance in `promotion.argocd`; default: the only one. */
+    instance: slug.optional(),
+    /** Template of the Application's name. */
+    application: deploymentTemplate.default(DEFAULT_DEPLOYMENT_NAME),
+    /** How long a landed (or, with manual sync, a synced) change may take to run healthy. */
+    timeout: durationSchema.default(DEFAULT_DEPLOYMENT_TIMEOUT),
+  }),
+  strictObject({
+    source: z.literal('flux'),
+    /** Name of a cluster in Backstage's `kubernetes.clusterLocatorMethods` (type `config`); default: the only one. */
+    cluster: z.string().min(1).optional(),
+    kind: z.enum(['Kustomization', 'HelmRelease']).default('Kustomization'),
+    namespace: deploymentTemplate.default('flux-system'),
+    name: deploymentTemplate.default(DEFAULT_DEPLOYMENT_NAME),
+    timeout: durationSchema.default(DEFAULT_DEPLOYMENT_TIMEOUT),
+  }),
+]);
+
+const argoCdInstanceSchema = strictObject({
+  id: slug,
+  /** The Argo CD server's base URL, e.g. `https://argocd.internal`. */
+  url: z
+    .string()
+    .regex(
+      /^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/i,
+      "expected Argo CD's base URL, like 'https://argocd.internal'",
+    ),
+  /** An Argo CD API token (a project role or account token). */
+  token: z.string().min(1),
+});
+
 const environmentSchema = strictObject({
   name: slug,
   /** Overrides `gitops.defaults.repository` for this environment. */
@@ -130,6 +199,7 @@ const environmentSchema = strictObject({
   }).prefault({}),
   /** What happens in OCI registries when a build is promoted into this environment. */
   registry: environmentRegistrySchema.optional(),
+  deployment: deploymentSchema.optional(),
 });
 
 const repositorySchema = strictObject({
@@ -217,6 +287,8 @@ export const promotionConfigSchema = strictObject({
   requestExpiresAfter: durationSchema.default({ days: 7 }),
   /** OCI registries that builds are resolved in, copied between and tagged in. */
   registries: z.array(registrySchema).default([]),
+  /** Argo CD instances that environments' `deployment` may name. */
+  argocd: z.array(argoCdInstanceSchema).default([]),
   ci: strictObject({
     /** Subjects of service principals (e.g. `external:ci`) that may introduce builds. */
     subjects: z.array(z.string().min(1)).default([]),
@@ -245,6 +317,18 @@ export const promotionConfigSchema = strictObject({
     registryIds,
     'registry',
     'promotion.registries',
+  );
+  const argoCdIds = uniqueNames(
+    ctx,
+    config.argocd.map(instance => instance.id),
+    'Argo CD instance',
+    index => ['argocd', index, 'id'],
+  );
+  const checkArgoCd = referenceCheck(
+    ctx,
+    argoCdIds,
+    'Argo CD instance',
+    'promotion.argocd',
   );
   checkRepository(config.gitops.defaults.repository, [
     'gitops',
@@ -276,6 +360,20 @@ export const promotionConfigSchema = strictObject({
         });
       }
     });
+    if (env.deployment?.source === 'argocd') {
+      const path = ['environments', index, 'deployment', 'instance'];
+      checkArgoCd(env.deployment.instance, path);
+      if (!env.deployment.instance && argoCdIds.size !== 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message:
+            argoCdIds.size === 0
+              ? 'list the Argo CD instance in promotion.argocd'
+              : `name one of the Argo CD instances: ${[...argoCdIds].join(', ')}`,
+        });
+      }
+    }
     if (env.approval?.allowSelfApproval && env.approval.required < 2) {
       ctx.addIssue({
         code: 'custom',
@@ -295,5 +393,9 @@ export type RegistryConfig = PromotionConfig['registries'][number];
 export type EnvironmentRegistryConfig = NonNullable<
   EnvironmentConfig['registry']
 >;
+export type DeploymentConfig = NonNullable<EnvironmentConfig['deployment']>;
+export type ArgoCdDeploymentConfig = Extract<DeploymentConfig, { source: 'argocd' }>;
+export type FluxDeploymentConfig = Extract<DeploymentConfig, { source: 'flux' }>;
+export type ArgoCdInstanceConfig = PromotionConfig['argocd'][number];
 export type ManifestFormat = z.infer<typeof manifestFormatSchema>;
 export type DurationConfig = z.infer<typeof durationSchema>;

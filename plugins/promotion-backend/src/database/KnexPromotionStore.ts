@@ -63,6 +63,7 @@ type PromotionRow = {
   updated_at: string | Date;
   expires_at: string | Date;
   next_evaluation_at: string | Date | null;
+  deploy_deadline_at: string | Date | null;
   lease_owner: string | null;
   lease_expires_at: string | Date | null;
 };
@@ -130,6 +131,10 @@ function toPromotion(row: PromotionRow): Promotion {
         }
       : {}),
     ...(row.error ? { error: row.error } : {}),
+    // A landed change whose deployment is still followed is looked at again.
+    ...(row.status === 'succeeded' && row.next_evaluation_at
+      ? { deployment: row.deploy_deadline_at ? { deadlineAt: iso(row.deploy_deadline_at) } : {} }
+      : {}),
     ...(row.bypassed_by
       ? {
           bypass: {
@@ -188,6 +193,9 @@ function patchColumns(patch: PromotionPatch) {
   if (patch.lease !== undefined) {
     columns.lease_owner = patch.lease?.owner ?? null;
     columns.lease_expires_at = patch.lease?.expiresAt.toISOString() ?? null;
+  }
+  if (patch.deployDeadlineAt !== undefined) {
+    columns.deploy_deadline_at = patch.deployDeadlineAt?.toISOString() ?? null;
   }
   return columns;
 }
@@ -343,6 +351,7 @@ export class KnexPromotionStore implements PromotionStore {
         next_evaluation_at: now.toISOString(),
         lease_owner: null,
         lease_expires_at: null,
+        deploy_deadline_at: null,
       };
       await trx('promotion_request').insert(row);
       await appendAuditRecord(trx, { ...audit, promotionId: id }, now);
@@ -441,11 +450,23 @@ export class KnexPromotionStore implements PromotionStore {
     });
   }
 
-  async reschedule(id: string, status: PromotionStatus, nextEvaluationAt: Date | null): Promise<boolean> {
+  async reschedule(
+    id: string,
+    status: PromotionStatus,
+    nextEvaluationAt: Date | null,
+    deployDeadlineAt?: Date | null,
+  ): Promise<boolean> {
     const updated = await this.db('promotion_request')
       .where({ id, status })
-      .update({ next_evaluation_at: nextEvaluationAt?.toISOString() ?? null, updated_at: this.now().toISOString() });
+      .update({
+        updated_at: this.now().toISOString(),
+        ...patchColumns({ nextEvaluationAt, deployDeadlineAt }),
+      });
     return updated === 1;
+  }
+
+  async appendAudit(audit: AuditEntry): Promise<void> {
+    await this.withChain((trx, now) => appendAuditRecord(trx, audit, now));
   }
 
   async claimExecution(
@@ -546,7 +567,8 @@ export class KnexPromotionStore implements PromotionStore {
       .where(q =>
         q
           .where(due =>
-            due.whereIn('status', ['gating', 'awaiting-merge']).andWhere('next_evaluation_at', '<=', at),
+            // `succeeded` is due while its deployment is followed.
+            due.whereIn('status', ['gating', 'awaiting-merge', 'succeeded']).andWhere('next_evaluation_at', '<=', at),
           )
           .orWhere({ status: 'approved' })
           .orWhere(lease => lease.where({ status: 'executing' }).andWhere('lease_expires_at', '<', at))

@@ -43,6 +43,8 @@ export interface PromotionPatch {
   pullRequest?: { url: string; number: number; provider: 'github' | 'gitlab' };
   nextEvaluationAt?: Date | null;
   lease?: { owner: string; expiresAt: Date } | null;
+  /** While a landed change is followed: when it must run healthy by. */
+  deployDeadlineAt?: Date | null;
 }
 
 type Audit = Omit<AuditEntry, 'promotionId'>;
@@ -85,7 +87,15 @@ export interface PromotionStore {
    * change, so no audit record: polling an open pull request or waiting on a
    * pending gate leaves the chain alone.
    */
-  reschedule(id: string, status: PromotionStatus, nextEvaluationAt: Date | null): Promise<boolean>;
+  reschedule(
+    id: string,
+    status: PromotionStatus,
+    nextEvaluationAt: Date | null,
+    /** While a landed change is followed: sets when it must run healthy by. */
+    deployDeadlineAt?: Date | null,
+  ): Promise<boolean>;
+  /** Appends an audit record that goes with no change of a request (a sync asked of Argo CD). */
+  appendAudit(audit: AuditEntry): Promise<void>;
   /**
    * Claims a request for execution: from `approved`, or from `executing`
    * whose lease expired before `now` (its worker died). Resolves undefined

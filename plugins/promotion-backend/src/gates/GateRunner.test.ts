@@ -99,7 +99,7 @@ describe('GateRunner', () => {
           }),
         ),
       ).toThrow(
-        "promotion.environments[prod].gates[1].type: unknown gate type 'smoke'; known types: source-match, soak, http, version-constraint, registry",
+        "promotion.environments[prod].gates[1].type: unknown gate type 'smoke'; known types: source-match, soak, deployed, http, version-constraint, registry",
       );
       expect(() =>
         runner.gatesFor(

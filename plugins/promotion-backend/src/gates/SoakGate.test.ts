@@ -1,6 +1,7 @@
 import { JsonObject } from '@backstage/types';
 import { soakGateFactory } from './SoakGate';
 import {
+  deploymentStatus,
   digestOf,
   gateConfig,
   gateContext,
@@ -90,5 +91,39 @@ describe('SoakGate', () => {
     expect(() => soak({ duration: 'soon' })).toThrow(
       /^duration: expected a duration like \{ minutes: 30 \}; Invalid duration 'soon'/,
     );
+  });
+});
+
+describe('SoakGate with a deployment source', () => {
+  const gate = soak({ duration: { minutes: 30 } });
+  // Pinned at 10:00, healthy on the build only from 10:20.
+  const deployed = (iso: string, status = deploymentStatus()) => {
+    const context = at(iso);
+    return { ...context, source: { ...context.source, readDeployment: async () => status } };
+  };
+
+  it('counts from when the source became healthy running the build, not from the pin', async () => {
+    const early = await gate.evaluate(deployed('2026-03-02T10:40:00.000Z'));
+    expect(early.status).toBe('pending');
+    expect(early.retryAt).toEqual(new Date('2026-03-02T10:50:00.000Z'));
+    expect(early.message).toContain('for 20m of 30m');
+    expect((await gate.evaluate(deployed('2026-03-02T10:50:00.000Z'))).status).toBe('passed');
+  });
+
+  it('never counts from before the pin when the source was healthy on the build before', async () => {
+    const result = await gate.evaluate(
+      deployed('2026-03-02T10:20:00.000Z', deploymentStatus({ healthySince: '2026-03-01T08:00:00.000Z' })),
+    );
+    expect(result.status).toBe('pending');
+    expect(result.retryAt).toEqual(new Date('2026-03-02T10:30:00.000Z'));
+  });
+
+  it('has not started while the build is not running healthy there', async () => {
+    const result = await gate.evaluate(
+      deployed('2026-03-02T12:00:00.000Z', deploymentStatus({ health: 'progressing' })),
+    );
+    expect(result.status).toBe('pending');
+    expect(result.message).toContain('is not soaking yet');
+    expect(result.retryAt).toEqual(new Date('2026-03-02T12:01:00.000Z'));
   });
 });

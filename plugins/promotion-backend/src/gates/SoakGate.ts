@@ -5,6 +5,7 @@ import {
   GateResult,
 } from '@internal/plugin-promotion-node';
 import { describeArtifact, sameArtifact } from './artifacts';
+import { DEPLOYMENT_RETRY_MS, deploymentVerdict } from './deploymentVerdict';
 import { formatDuration } from './formatDuration';
 import {
   durationSchema,
@@ -15,8 +16,10 @@ import {
 
 /**
  * `type: soak` — the artifact has run in the source environment for at least
- * `duration`, counted from when it was pinned there, so problems that take
- * time to show up have had that time.
+ * `duration`, so problems that take time to show up have had that time.
+ * Where the source has a deployment source (Argo CD, Flux) the soak counts
+ * from when it became healthy running the build; else from when the build
+ * was pinned on its branch (which comes before it runs).
  */
 export class SoakGate implements Gate {
   readonly name: string;
@@ -37,7 +40,25 @@ export class SoakGate implements Gate {
         message: `${source.name} ${running} now, so ${wanted} is not soaking there.`,
       };
     }
-    const since = source.since ? new Date(source.since) : undefined;
+    let since = source.since ? new Date(source.since) : undefined;
+    if (source.readDeployment) {
+      const status = await source.readDeployment();
+      const verdict = deploymentVerdict(source.name, status, artifact);
+      if (!verdict.ready) {
+        return {
+          status: 'pending',
+          message: `${wanted} is not soaking yet: ${verdict.message}`,
+          details: { source: source.name, sync: status.sync, health: status.health },
+          retryAt: new Date(now.getTime() + DEPLOYMENT_RETRY_MS),
+        };
+      }
+      const healthy = status.healthySince ? new Date(status.healthySince) : undefined;
+      // Healthy since before the pin means healthy on the build before: the
+      // soak of this one cannot have started earlier than its pin.
+      if (healthy && !Number.isNaN(healthy.getTime()) && (!since || healthy > since)) {
+        since = healthy;
+      }
+    }
     if (!since || Number.isNaN(since.getTime())) {
       // Without a start we cannot prove the soak; passing would be a guess.
       return {

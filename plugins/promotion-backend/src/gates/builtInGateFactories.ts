@@ -1,4 +1,5 @@
 import { GateFactory } from '@internal/plugin-promotion-node';
+import { deployedGateFactory } from './DeployedGate';
 import { httpGateFactory } from './HttpGate';
 import type { RegistryService } from '../registry/RegistryService';
 import { createRegistryGateFactory } from './RegistryGate';
@@ -15,6 +16,7 @@ export function builtInGateFactories(registries?: RegistryService): GateFactory[
   return [
     sourceMatchGateFactory,
     soakGateFactory,
+    deployedGateFactory,
     httpGateFactory,
     versionConstraintGateFactory,
     createRegistryGateFactory(registries),

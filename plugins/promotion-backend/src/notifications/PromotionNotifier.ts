@@ -6,6 +6,7 @@ import { EnvironmentConfig } from '../config';
 
 const OUTCOME_WORDS: Partial<Record<Promotion['status'], string>> = {
   succeeded: 'succeeded',
+  deployed: 'runs healthy',
   failed: 'failed',
   rejected: 'was rejected',
   expired: 'expired',
@@ -78,7 +79,7 @@ export class PromotionNotifier {
       title: `Promotion into ${promotion.targetEnvironment} ${words}`,
       description: `${promotion.entityRef}: ${promotion.artifact.tag ?? promotion.artifact.digest}${promotion.error ? ` — ${promotion.error}` : ''}`,
       link: this.link(promotion),
-      severity: promotion.status === 'succeeded' ? 'normal' : 'high',
+      severity: ['succeeded', 'deployed'].includes(promotion.status) ? 'normal' : 'high',
     });
   }
 }

@@ -83,12 +83,13 @@ describe('registerPermissions', () => {
         .map(p => p.name)
         .sort(),
     );
-    // The four target permissions the product defines, and nothing else.
+    // The five target permissions the product defines, and nothing else.
     expect(names).toEqual([
       'promotion.target.approve',
       'promotion.target.bypass',
       'promotion.target.promote',
       'promotion.target.rollback',
+      'promotion.target.sync',
     ]);
     expect(resourceType.permissions!.every(p => p.type === 'resource')).toBe(
       true,

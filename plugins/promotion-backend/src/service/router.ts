@@ -27,7 +27,9 @@ import {
   promotionTargetBypassPermission,
   promotionTargetPromotePermission,
   promotionTargetRollbackPermission,
+  promotionTargetSyncPermission,
   PromotionStatus,
+  syncRequestSchema,
 } from '@internal/plugin-promotion-common';
 import { AuditAction, AuditLog, auditVerifyQuerySchema } from '../audit';
 import { PromotionAuthorizer } from '../permissions';
@@ -93,6 +95,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     promotionTargetApprovePermission,
     promotionTargetRollbackPermission,
     promotionTargetBypassPermission,
+    promotionTargetSyncPermission,
   ];
 
   /** The caller's answers for any number of entities, from one permission call. */
@@ -244,6 +247,27 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       workflow.releaseHold(entity, environment, caller.ref),
     );
     res.json({ entityRef: stringifyEntityRef(entity), environment, released: true });
+  });
+
+  router.post('/entities/:kind/:namespace/:name/environments/:environment/sync', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const { kind, namespace, name } = req.params;
+    const environment = parse(environmentNameSchema, req.params.environment, 'environment');
+    const body = parse(syncRequestSchema, req.body ?? {}, 'sync');
+    const entity = await loadEntity(stringifyEntityRef({ kind, namespace, name }), credentials);
+    assertKnownEnvironment(entity, environment);
+    const caller = await callerOn(credentials, entity);
+    if (!caller.decide(promotionTargetSyncPermission, environment)) {
+      throw new NotAllowedError(`You may not sync ${stringifyEntityRef(entity)} in ${environment}`);
+    }
+    const entityRef = stringifyEntityRef(entity);
+    const outcome = await audited(
+      req,
+      'promotion-sync',
+      { entityRef, environment, ...(body.reason ? { reason: body.reason } : {}) },
+      () => workflow.sync(entity, environment, caller.ref, body.reason),
+    );
+    res.status(202).json({ entityRef, environment, ...outcome });
   });
 
   router.get('/promotions', async (req, res) => {

@@ -24,6 +24,8 @@ import { GateConfigError, GateRunner, summarise } from '../gates';
 import { AppliedChange, GitOpsService } from '../gitops';
 import { PullRequestState, renderPullRequestBody, ScmRetryLaterError } from '../gitops/providers';
 import { PreparedRegistries, RegistryRequest, RegistryService } from '../registry';
+import { DeploymentService } from '../deployment';
+import { DeploymentFollower } from './DeploymentFollower';
 import { Caller, environmentActions, requestActions } from './allowedActions';
 import { CI_SOURCE, resolveRequest, ResolvedRequest } from './resolveRequest';
 import { resolveRollback, ResolvedRollback } from './resolveRollback';
@@ -76,13 +78,24 @@ export class PromotionWorkflow {
       permissionsEnabled?: boolean;
       /** The registry side (`promotion.registries`); by default made from `config`. */
       registries?: RegistryService;
+      /** What runs in environments with a `deployment`; by default made from `config` (Argo CD only). */
+      deployments?: DeploymentService;
       now?: () => Date;
     },
   ) {
     this.registries = options.registries ?? new RegistryService(options.config);
+    this.deployments = options.deployments ?? new DeploymentService({ config: options.config });
+    this.follower = new DeploymentFollower({
+      store: options.store,
+      gitops: options.gitops,
+      deployments: this.deployments,
+      logger: options.logger,
+    });
   }
 
   private readonly registries: RegistryService;
+  private readonly deployments: DeploymentService;
+  private readonly follower: DeploymentFollower;
 
   private now() {
     return this.options.now?.() ?? new Date();
@@ -117,18 +130,26 @@ export class PromotionWorkflow {
     return {
       entityRef,
       environments: await Promise.all(
-        environments.map(async (environment, index) => ({
-          name: environment.name,
-          ...(await this.options.gitops.readEnvironment(entity, environment)),
-          activeRequests: active
-            .filter(p => p.targetEnvironment === environment.name)
-            .map(p => this.withActions(p, caller)),
-          allowedActions: environmentActions(caller, environment.name, {
-            isFirst: index === 0,
-            held: holds.has(environment.name),
-          }),
-          ...(holds.has(environment.name) ? { hold: holds.get(environment.name) } : {}),
-        })),
+        environments.map(async (environment, index) => {
+          const [pin, deployment] = await Promise.all([
+            this.options.gitops.readEnvironment(entity, environment),
+            this.deployments.read(entity, environment),
+          ]);
+          return {
+            name: environment.name,
+            ...pin,
+            activeRequests: active
+              .filter(p => p.targetEnvironment === environment.name)
+              .map(p => this.withActions(p, caller)),
+            allowedActions: environmentActions(caller, environment.name, {
+              isFirst: index === 0,
+              held: holds.has(environment.name),
+              manualSync: !!deployment?.manualSync,
+            }),
+            ...(holds.has(environment.name) ? { hold: holds.get(environment.name) } : {}),
+            ...(deployment ? { deployment } : {}),
+          };
+        }),
       ),
     };
   }
@@ -417,6 +438,18 @@ export class PromotionWorkflow {
     });
   }
 
+  /**
+   * The Sync action of a manual-sync Argo CD environment: Argo CD applies
+   * what the branch holds now. The caller has checked the sync permission.
+   */
+  async sync(entity: Entity, environmentName: string, actor: string, reason?: string) {
+    const environment = this.environment(entity, environmentName);
+    const entityRef = stringifyEntityRef(entity);
+    const outcome = await this.follower.sync(entity, environment, { actor, entityRef, reason }, this.now());
+    if (outcome.promotionId) this.track(this.advance(outcome.promotionId, entity));
+    return { ...outcome, deployment: (await this.deployments.read(entity, environment, { fresh: true }))! };
+  }
+
   /** Lets automatic promotion into the environment resume after a rollback. */
   async releaseHold(entity: Entity, environmentName: string, actor: string): Promise<void> {
     const environment = this.environment(entity, environmentName);
@@ -598,7 +631,9 @@ export class PromotionWorkflow {
     let gatesJustPassed = false;
     for (let step = 0; step < 8; step++) {
       const promotion = await store.getPromotion(id);
-      if (!promotion || !ACTIVE_PROMOTION_STATUSES.includes(promotion.status)) return;
+      if (!promotion) return;
+      // A landed request moves on while its deployment is followed.
+      if (!ACTIVE_PROMOTION_STATUSES.includes(promotion.status) && !promotion.deployment) return;
       const now = this.now();
       if (['gating', 'awaiting-approval', 'approved'].includes(promotion.status) && new Date(promotion.expiresAt) < now) {
         await store.transition(id, [promotion.status], 'expired', { nextEvaluationAt: null }, {
@@ -647,6 +682,9 @@ export class PromotionWorkflow {
         return this.execute(promotion, entity, now);
       case 'awaiting-merge':
         return this.checkMerge(promotion, entity, now);
+      case 'succeeded':
+        await this.follower.follow(promotion, entity, this.environment(entity, promotion.targetEnvironment), now);
+        return false;
       default:
         // awaiting-approval moves on by approvals, not by time.
         return false;
@@ -847,7 +885,12 @@ export class PromotionWorkflow {
       );
       return true;
     }
-    const landed = await store.transition(claimed.id, ['executing'], 'succeeded', { commitSha: change.commitSha, lease: null }, {
+    const follow = this.follower.follows(environment);
+    const landed = await store.transition(claimed.id, ['executing'], 'succeeded', {
+      commitSha: change.commitSha,
+      lease: null,
+      ...(follow ? { nextEvaluationAt: now } : {}),
+    }, {
       action: claimed.kind === 'rollback' ? 'promotion.rolled-back' : 'promotion.executed',
       actor: SCHEDULER,
       entityRef: claimed.entityRef,
@@ -855,7 +898,8 @@ export class PromotionWorkflow {
       details: { commitSha: change.commitSha, alreadyApplied: change.alreadyApplied, ...(registry ? { registry } : {}) },
     }, instanceId);
     if (landed) await this.tagLanded(landed, registryRequest);
-    return false;
+    // Followed at once: the step that follows sees the deployment source.
+    return !!landed && follow;
   }
 
   private registryRequest(promotion: Promotion, entity: Entity, environment: EnvironmentConfig): RegistryRequest {
@@ -929,12 +973,14 @@ export class PromotionWorkflow {
       return false;
     }
     if (state === 'merged') {
-      const landed = await store.transition(promotion.id, ['awaiting-merge'], 'succeeded', { nextEvaluationAt: null }, {
+      const follow = this.follower.follows(environment);
+      const landed = await store.transition(promotion.id, ['awaiting-merge'], 'succeeded', { nextEvaluationAt: follow ? now : null }, {
         ...audit,
         action: promotion.kind === 'rollback' ? 'promotion.rolled-back' : 'promotion.executed',
         details: { pullRequestUrl: ref.url, merged: true },
       });
       if (landed) await this.tagLanded(landed, this.registryRequest(landed, entity, environment));
+      return !!landed && follow;
     } else if (state === 'closed') {
       await this.fail(promotion, ['awaiting-merge'], `The pull request ${ref.url} was closed without merging`);
     } else {
@@ -1027,14 +1073,28 @@ export class PromotionWorkflow {
       resolved.source && !resolved.sourcePin.commit && resolved.sourcePin.artifact
         ? await this.options.gitops.readEnvironment(entity, resolved.source, { snapshot: resolved.snapshot })
         : resolved.sourcePin;
+    const readDeployment = (environment: EnvironmentConfig | undefined) =>
+      environment?.deployment
+        ? { readDeployment: async () => (await this.deployments.read(entity, environment))! }
+        : {};
     return this.options.gates.run(gates, {
       entity,
       entityRef: resolved.entityRef,
       // A tag-only pin is gated by the digest its tag named at request time
       // (scanners and the registry gate ask about those bytes).
       artifact: resolved.resolvedDigest ? { ...resolved.artifact, digest: resolved.resolvedDigest } : resolved.artifact,
-      source: { name: resolved.sourceName, artifact: sourcePin.artifact, since: sourcePin.commit?.date },
-      target: { name: target.name, artifact: resolved.targetPin.artifact, since: resolved.targetPin.commit?.date },
+      source: {
+        name: resolved.sourceName,
+        artifact: sourcePin.artifact,
+        since: sourcePin.commit?.date,
+        ...readDeployment(resolved.source),
+      },
+      target: {
+        name: target.name,
+        artifact: resolved.targetPin.artifact,
+        since: resolved.targetPin.commit?.date,
+        ...readDeployment(target),
+      },
       now,
       ...(promotionId ? { promotionId } : {}),
     });

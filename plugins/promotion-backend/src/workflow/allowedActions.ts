@@ -5,6 +5,7 @@ import {
   promotionTargetBypassPermission,
   promotionTargetPromotePermission,
   promotionTargetRollbackPermission,
+  promotionTargetSyncPermission,
   RequestAction,
 } from '@internal/plugin-promotion-common';
 import { TargetDecision } from '../permissions';
@@ -19,7 +20,7 @@ export interface Caller {
 export function environmentActions(
   caller: Caller,
   environment: string,
-  state: { isFirst: boolean; held: boolean },
+  state: { isFirst: boolean; held: boolean; manualSync?: boolean },
 ): EnvironmentAction[] {
   const actions: EnvironmentAction[] = [];
   if (!state.isFirst && caller.decide(promotionTargetPromotePermission, environment)) actions.push('promote');
@@ -28,6 +29,7 @@ export function environmentActions(
     actions.push('rollback');
     if (state.held) actions.push('release-hold');
   }
+  if (state.manualSync && caller.decide(promotionTargetSyncPermission, environment)) actions.push('sync');
   return actions;
 }
 

@@ -1,5 +1,6 @@
 import { ConfigReader } from '@backstage/config';
 import { JsonObject } from '@backstage/types';
+import { DeploymentStatus } from '@internal/plugin-promotion-common';
 import { GateContext } from '@internal/plugin-promotion-node';
 
 export const IMAGE = 'ghcr.io/acme/payments';
@@ -35,3 +36,18 @@ export function gateContext(overrides: Partial<GateContext> = {}): GateContext {
 
 /** A gate config block as the runner hands it to a factory. */
 export const gateConfig = (block: JsonObject) => new ConfigReader(block);
+
+/** What an Argo CD Application reports for staging, running the context's artifact, synced and healthy since 10:20. */
+export function deploymentStatus(overrides: Partial<DeploymentStatus> = {}): DeploymentStatus {
+  return {
+    source: 'argocd',
+    resource: 'payments-staging',
+    sync: 'synced',
+    health: 'healthy',
+    images: [`${IMAGE}:1.2.3@${digestOf('a')}`],
+    lastSyncedAt: '2026-03-02T10:19:30.000Z',
+    healthySince: '2026-03-02T10:20:00.000Z',
+    manualSync: false,
+    ...overrides,
+  };
+}

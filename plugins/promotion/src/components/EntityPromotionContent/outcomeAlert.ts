@@ -9,6 +9,13 @@ import { blockingRuns } from '../GateRuns';
 export function outcomeAlert(promotion: Promotion): AlertMessage {
   const target = promotion.targetEnvironment;
   const status = promotion.status.replace(/-/g, ' ');
+  if (promotion.status === 'deployed') {
+    return {
+      message: `Promoted to ${target}, running healthy`,
+      severity: 'success',
+      display: 'transient',
+    };
+  }
   if (promotion.status === 'succeeded') {
     return {
       message: `Promoted to ${target}`,

@@ -21,6 +21,7 @@ const STATUS_ICONS: Record<
   approved: StatusRunning,
   executing: StatusRunning,
   succeeded: StatusOK,
+  deployed: StatusOK,
   failed: StatusError,
   rejected: StatusAborted,
   expired: StatusAborted,

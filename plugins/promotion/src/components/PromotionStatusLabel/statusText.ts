@@ -8,6 +8,7 @@ export const PROMOTION_STATUS_TEXT: Record<PromotionStatus, string> = {
   executing: 'Promoting',
   'awaiting-merge': 'Awaiting merge',
   succeeded: 'Succeeded',
+  deployed: 'Deployed',
   rejected: 'Rejected',
   failed: 'Failed',
   expired: 'Expired',

@@ -1,0 +1,3 @@
+export { DeploymentService } from './DeploymentService';
+export { DeploymentSourceError } from './DeploymentSourceError';
+export { runsArtifact } from './runsArtifact';
