@@ -23,6 +23,7 @@ import {
   promotionTargetBypassPermission,
   promotionTargetPromotePermission,
   promotionTargetRollbackPermission,
+  promotionTargetSyncPermission,
 } from '@internal/plugin-promotion-common';
 import { ExamplePermissionPolicy } from './ExamplePermissionPolicy';
 
@@ -93,6 +94,7 @@ describe('ExamplePermissionPolicy', () => {
   describe.each([
     ['promote', promotionTargetPromotePermission],
     ['rollback', promotionTargetRollbackPermission],
+    ['sync', promotionTargetSyncPermission],
   ])('%s', (_, permission) => {
     it("is conditional on owning the target's entity, with the user's ownership refs as claims", async () => {
       await expect(decide(permission, userOf('riley'))).resolves.toEqual({

@@ -21,6 +21,7 @@ import {
   promotionTargetBypassPermission,
   promotionTargetPromotePermission,
   promotionTargetRollbackPermission,
+  promotionTargetSyncPermission,
 } from '@internal/plugin-promotion-common';
 
 /** The group whose members approve production and may bypass in an incident. */
@@ -31,7 +32,8 @@ const DENY: PolicyDecision = { result: AuthorizeResult.DENY };
 
 /**
  * The example app's policy: owners request promotions and rollbacks of their
- * entities into any environment, release managers approve production and may
+ * entities into any environment and sync their manual-sync Argo CD
+ * Applications, release managers approve production and may
  * bypass, every signed-in user reads the audit log, and everything else is
  * allowed. Someone who owns nothing may only read. No user is named: the
  * guest, too, may promote only what its groups in examples/org.yaml own.
@@ -69,7 +71,8 @@ export class ExamplePermissionPolicy implements PermissionPolicy {
 
     if (
       isPermission(permission, promotionTargetPromotePermission) ||
-      isPermission(permission, promotionTargetRollbackPermission)
+      isPermission(permission, promotionTargetRollbackPermission) ||
+      isPermission(permission, promotionTargetSyncPermission)
     ) {
       return createPromotionTargetConditionalDecision(
         permission,
