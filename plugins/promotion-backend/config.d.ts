@@ -48,7 +48,12 @@ export interface Config {
        * `mode` (`enforce`, the default, blocks; `warn` records and shows, never blocks) and
        * an optional `name`. Built-in types:
        * - `source-match`: the artifact is what runs in the source environment now.
-       * - `soak` with `duration`: the artifact has run in the source for at least that long.
+       * - `soak` with `duration`: the artifact has run in the source for at least that long,
+       *   counted from when the source's `deployment` reported it running healthy (where the
+       *   source has one), else from when it was pinned on the source's branch.
+       * - `deployed`: the source's `deployment` (Argo CD or Flux) reports the artifact running
+       *   there, in sync and healthy. Waits (pending) while it is not yet, or while the source
+       *   cannot be asked; fails when it runs degraded or the source has no `deployment`.
        * - `http` with `url` (template with `{{ artifact.image }}`, `{{ artifact.repository }}`,
        *   `{{ artifact.tag }}`, `{{ artifact.digest }}`, `{{ entity.metadata.name }}`,
        *   `{{ entity.metadata.namespace }}`, `{{ environment }}`), `method` (GET or POST),
@@ -184,6 +189,43 @@ export interface Config {
           verification?: 'digest_match';
         };
       };
+      /**
+       * Where the environment is deployed from its branch. The pipeline then shows what runs
+       * (sync status, health, images, last sync, an Argo Rollouts canary's step and weight),
+       * the `deployed` and `soak` gates of the next environment use it, and a landed request
+       * is followed until it runs healthy: `succeeded` becomes `deployed`, or `failed` (with
+       * what the source said) when it runs degraded or is not healthy within `timeout`.
+       */
+      deployment?:
+        | {
+            /** An Argo CD Application, read (and, for a manual-sync one, synced) through Argo CD's API. */
+            source: 'argocd';
+            /** Id of an instance in `promotion.argocd`. Default: the only one. */
+            instance?: string;
+            /** Application name template (`{{ entity.metadata.name }}`, `{{ entity.metadata.namespace }}`, `{{ environment }}`). Default: `{{ entity.metadata.name }}-{{ environment }}`. */
+            application?: string;
+            /**
+             * How long a landed change may take to run healthy, e.g. `{ minutes: 15 }` or `'15m'`.
+             * For an Application without automated sync (`spec.syncPolicy.automated`) it counts
+             * from the sync: the Sync action (`promotion.target.sync`) or one started in Argo CD.
+             * Default 15 minutes.
+             */
+            timeout?: HumanDuration | string;
+          }
+        | {
+            /** A Flux Kustomization or HelmRelease, read through the Kubernetes API. */
+            source: 'flux';
+            /** Name of a cluster in `kubernetes.clusterLocatorMethods` (type `config`, `authProvider: serviceAccount` with `serviceAccountToken`; `caData` and `skipTLSVerify` apply). Default: the only one. */
+            cluster?: string;
+            /** Default: `Kustomization`. */
+            kind?: 'Kustomization' | 'HelmRelease';
+            /** Namespace of the Flux object (template as `name`). Default: `flux-system`. */
+            namespace?: string;
+            /** Name template of the Flux object. Default: `{{ entity.metadata.name }}-{{ environment }}`. */
+            name?: string;
+            /** How long a landed change may take to run healthy. Default 15 minutes. */
+            timeout?: HumanDuration | string;
+          };
       /** Rollbacks into this environment (`POST /rollbacks`). */
       rollback?: {
         /** Whether a rollback waits for the environment's `approval` like a promotion. Default true. */
@@ -254,6 +296,19 @@ export interface Config {
         /** @visibility secret */
         password?: string;
       };
+    }>;
+    /**
+     * Argo CD instances that environments' `deployment` may name. The token is an Argo CD
+     * account or project-role token with `applications, get` (and `applications, sync` for
+     * the Sync action) on the promoted Applications.
+     */
+    argocd?: Array<{
+      /** Slug environments name it by, e.g. `main`. */
+      id: string;
+      /** Base URL of the Argo CD server, e.g. `https://argocd.acme.internal`. */
+      url: string;
+      /** @visibility secret */
+      token: string;
     }>;
     /** Tags that may never be promoted (glob patterns). Default: `['latest']`. */
     denyTags?: string[];

@@ -626,6 +626,7 @@ describe('readPromotionConfig', () => {
     expect(gates[2].map(gate => [gate.name, gate.mode])).toEqual([
       ['window', 'enforce'],
       ['source-match', 'enforce'],
+      ['deployed', 'enforce'],
       ['soak 1d', 'enforce'],
       ['version >=1.0.0', 'enforce'],
       ['registry harbor, prod-mirror', 'enforce'],
