@@ -1,8 +1,9 @@
 /*
  * The example Backstage backend: the promotion plugin with what it needs
  * (auth with guest sign-in and the example users, catalog, permissions with
- * the example policy, notifications, signals), and a demo GitOps repository
- * created on first start.
+ * the example policy, notifications, signals), a demo GitOps repository
+ * created on first start, and a demo Argo CD that reports what it pins as
+ * running.
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { exampleUsersAuthModule } from './auth';
@@ -27,6 +28,7 @@ backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@internal/plugin-promotion-backend'));
 backend.add(import('./demo/demoGitOpsRepositoryModule'));
+backend.add(import('./demo/demoArgoCdPlugin'));
 backend.add(import('./gates/lifecycleGateModule'));
 
 backend.start();
