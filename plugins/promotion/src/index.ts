@@ -19,6 +19,7 @@ export type {
   RollbackPlanRequest,
   RollbackRequest,
   RollbackResult,
+  SyncOutcome,
 } from './api';
 export type { EntityPromotionCardProps } from './components/EntityPromotionCard';
 export type { ApprovalsTableProps } from './components/ApprovalsPage';

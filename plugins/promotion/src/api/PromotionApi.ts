@@ -4,6 +4,7 @@ import {
   ApprovalDecision,
   CreatePromotionRequest,
   CreateRollbackRequest,
+  DeploymentStatus,
   EnvironmentHistory,
   ListPromotionsQuery,
   Pipeline,
@@ -11,6 +12,7 @@ import {
   PromotionPlan,
   RollbackImpact,
   RollbackPlan,
+  SyncRequest,
 } from '@internal/plugin-promotion-common';
 
 /**
@@ -48,6 +50,23 @@ export type RollbackPlanRequest = Omit<RollbackRequest, 'reason'> & {
  * @public
  */
 export type RollbackResult = Promotion & { impact: RollbackImpact };
+
+/**
+ * The answer to a sync of an environment's Argo CD Application: Argo CD has
+ * accepted it, not finished it, so `deployment` is what it reported right
+ * after, usually out of sync or progressing.
+ *
+ * @public
+ */
+export interface SyncOutcome {
+  entityRef: string;
+  environment: string;
+  /** The Argo CD Application that was asked to sync. */
+  application: string;
+  /** The landed promotion that waited for this sync, now followed until it runs healthy. */
+  promotionId?: string;
+  deployment: DeploymentStatus;
+}
 
 /**
  * What the promotion frontend needs from the promotion backend.
@@ -119,6 +138,17 @@ export interface PromotionApi {
     entityRef: string | CompoundEntityRef,
     environment: string,
   ): Promise<void>;
+  /**
+   * Asks the environment's manual-sync Argo CD Application to apply what git
+   * holds now, with an optional reason for the audit log. Refused with 403
+   * without the sync permission, 400 when the environment has no Argo CD
+   * source, and 409 with Argo CD's answer when Argo CD refuses.
+   */
+  syncEnvironment(
+    entityRef: string | CompoundEntityRef,
+    environment: string,
+    request?: SyncRequest,
+  ): Promise<SyncOutcome>;
 }
 
 /** @public */

@@ -12,6 +12,7 @@ import {
   Promotion,
   PromotionPlan,
   RollbackPlan,
+  SyncRequest,
 } from '@internal/plugin-promotion-common';
 import {
   PromotionApi,
@@ -19,12 +20,22 @@ import {
   RollbackPlanRequest,
   RollbackRequest,
   RollbackResult,
+  SyncOutcome,
 } from './PromotionApi';
 
 function entityPath(entityRef: string | CompoundEntityRef): string {
   const { kind, namespace, name } =
     typeof entityRef === 'string' ? parseEntityRef(entityRef) : entityRef;
   return [kind, namespace, name].map(encodeURIComponent).join('/');
+}
+
+function environmentPath(
+  entityRef: string | CompoundEntityRef,
+  environment: string,
+): string {
+  return `/entities/${entityPath(entityRef)}/environments/${encodeURIComponent(
+    environment,
+  )}`;
 }
 
 /**
@@ -54,9 +65,7 @@ export class PromotionClient implements PromotionApi {
     environment: string,
   ): Promise<EnvironmentHistory> {
     return this.request<EnvironmentHistory>(
-      `/entities/${entityPath(entityRef)}/environments/${encodeURIComponent(
-        environment,
-      )}/history`,
+      `${environmentPath(entityRef, environment)}/history`,
     );
   }
 
@@ -83,9 +92,22 @@ export class PromotionClient implements PromotionApi {
     environment: string,
   ): Promise<void> {
     await this.post<unknown>(
-      `/entities/${entityPath(entityRef)}/environments/${encodeURIComponent(
-        environment,
-      )}/hold/release`,
+      `${environmentPath(entityRef, environment)}/hold/release`,
+    );
+  }
+
+  async syncEnvironment(
+    entityRef: string | CompoundEntityRef,
+    environment: string,
+    request: SyncRequest = {},
+  ): Promise<SyncOutcome> {
+    // The body is checked strictly: only the reason goes, and only when
+    // there is one, so an empty field leaves no empty reason in the audit log.
+    const reason = request.reason?.trim();
+    const body: SyncRequest = reason ? { reason } : {};
+    return this.post<SyncOutcome>(
+      `${environmentPath(entityRef, environment)}/sync`,
+      body,
     );
   }
 

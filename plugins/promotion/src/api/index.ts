@@ -5,5 +5,6 @@ export type {
   RollbackPlanRequest,
   RollbackRequest,
   RollbackResult,
+  SyncOutcome,
 } from './PromotionApi';
 export { PromotionClient } from './PromotionClient';

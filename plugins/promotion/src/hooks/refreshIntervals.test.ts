@@ -4,6 +4,7 @@ import {
   environment,
   promotion,
 } from '../testUtils/fixtures';
+import { deployment } from '../testUtils/deploymentFixtures';
 import {
   FAST_REFRESH_MS,
   pipelineRefreshMs,
@@ -76,6 +77,27 @@ describe('pipelineRefreshMs', () => {
         false,
       ),
     ).toBe(FAST_REFRESH_MS);
+  });
+
+  it('follows a deployment while a sync runs or it progresses, not once it settled', () => {
+    const withDeployment = (overrides: Parameters<typeof deployment>[0]) =>
+      pipelineRefreshMs(
+        pipeline(
+          environment('prod', null, { deployment: deployment(overrides) }),
+        ),
+        false,
+      );
+    expect(withDeployment({ operationRunning: true })).toBe(FAST_REFRESH_MS);
+    expect(withDeployment({ health: 'progressing' })).toBe(FAST_REFRESH_MS);
+    expect(withDeployment({})).toBeUndefined();
+    expect(withDeployment({ health: 'degraded' })).toBeUndefined();
+    expect(
+      withDeployment({
+        health: 'unknown',
+        sync: 'unknown',
+        error: 'Argo CD could not be reached',
+      }),
+    ).toBeUndefined();
   });
 
   it('is none without open requests, and slow after a failed read', () => {

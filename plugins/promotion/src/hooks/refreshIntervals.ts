@@ -1,4 +1,8 @@
-import { Pipeline, Promotion } from '@internal/plugin-promotion-common';
+import {
+  DeploymentStatus,
+  Pipeline,
+  Promotion,
+} from '@internal/plugin-promotion-common';
 
 /** For a request about to move on by itself: gates being evaluated, execution. */
 export const FAST_REFRESH_MS = 3000;
@@ -40,18 +44,38 @@ export function requestRefreshMs(request: Promotion): number | undefined {
 }
 
 /**
+ * How soon what an environment's deployment source reports may change by
+ * itself: while a sync runs or the workload is progressing (a rollout, pods
+ * starting), the card follows it closely. A degraded or out-of-sync
+ * environment waits for a person; nothing to follow on a timer.
+ */
+export function deploymentRefreshMs(
+  deployment: DeploymentStatus | undefined,
+): number | undefined {
+  if (!deployment || deployment.error) return undefined;
+  return deployment.operationRunning || deployment.health === 'progressing'
+    ? FAST_REFRESH_MS
+    : undefined;
+}
+
+/**
  * How long after an answer to read the pipeline again: as soon as the
- * soonest-moving open request needs, and on the slow interval after a failed
- * read, so a backend that was down is picked up again.
+ * soonest-moving open request or deployment needs, and on the slow interval
+ * after a failed read, so a backend that was down is picked up again.
  */
 export function pipelineRefreshMs(
   pipeline: Pipeline | undefined,
   failed: boolean,
 ): number | undefined {
-  const intervals = (pipeline?.environments ?? [])
-    .flatMap(environment => environment.activeRequests)
-    .map(requestRefreshMs)
-    .filter((ms): ms is number => ms !== undefined);
+  const environments = pipeline?.environments ?? [];
+  const intervals = [
+    ...environments
+      .flatMap(environment => environment.activeRequests)
+      .map(requestRefreshMs),
+    ...environments.map(environment =>
+      deploymentRefreshMs(environment.deployment),
+    ),
+  ].filter((ms): ms is number => ms !== undefined);
   if (failed) {
     intervals.push(SLOW_REFRESH_MS);
   }

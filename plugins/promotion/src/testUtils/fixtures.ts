@@ -141,6 +141,7 @@ export function mockPromotionApi(): jest.Mocked<PromotionApi> {
     planRollback: jest.fn(),
     requestRollback: jest.fn(),
     releaseHold: jest.fn(),
+    syncEnvironment: jest.fn(),
   };
 }
 

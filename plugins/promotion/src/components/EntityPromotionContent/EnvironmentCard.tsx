@@ -1,4 +1,3 @@
-import { ReactNode } from 'react';
 import { Button, makeStyles, Typography } from '@material-ui/core';
 import { InfoCard } from '@backstage/core-components';
 import {
@@ -7,27 +6,14 @@ import {
 } from '@internal/plugin-promotion-common';
 import { RequestActions } from '../../hooks';
 import { formatAge, formatTime, shortDigest } from '../../lib';
-import { Abbreviated, Person } from '../Shared';
+import { Abbreviated, Fact, Facts, Person } from '../Shared';
+import { DeploymentStatusView, SyncButton } from '../Deployment';
 import { HoldNotice, RollbackButton } from '../Rollback';
 import { ActiveRequest } from './ActiveRequest';
 
 const useStyles = makeStyles(theme => ({
   root: {
     height: '100%',
-  },
-  facts: {
-    display: 'grid',
-    gridTemplateColumns: 'max-content minmax(0, 1fr)',
-    columnGap: theme.spacing(2),
-    rowGap: theme.spacing(1),
-    margin: 0,
-  },
-  label: {
-    color: theme.palette.text.secondary,
-  },
-  value: {
-    margin: 0,
-    overflowWrap: 'anywhere',
   },
   bypassed: {
     color: theme.palette.warning.dark,
@@ -54,9 +40,9 @@ export type EnvironmentCardProps = {
   requests: Promotion[];
   /** What can be done with those requests; without it they are read-only. */
   requestActions?: RequestActions;
-  /** The entity, for the environment's own actions: rollback and releasing a hold. */
+  /** The entity, for the environment's own actions: rollback, releasing a hold, sync. */
   entityRef?: string;
-  /** Called after a rollback or a released hold, to read the pipeline again. */
+  /** Called after a rollback, a released hold or a sync, to read the pipeline again. */
   onChanged?: () => unknown;
   /** Absent on the last environment, which has nowhere to promote to. */
   promote?: {
@@ -65,20 +51,6 @@ export type EnvironmentCardProps = {
     blocker?: string;
     onClick: () => void;
   };
-};
-
-const Fact = (props: { label: string; children: ReactNode }) => {
-  const classes = useStyles();
-  return (
-    <>
-      <Typography component="dt" variant="body2" className={classes.label}>
-        {props.label}
-      </Typography>
-      <Typography component="dd" variant="body2" className={classes.value}>
-        {props.children}
-      </Typography>
-    </>
-  );
 };
 
 /** One environment of the pipeline: what it runs, since when, and what comes next. */
@@ -116,10 +88,19 @@ export const EnvironmentCard = (props: EnvironmentCardProps) => {
       onDone={onChanged}
     />
   );
-  const actions = (promoteAction || rollbackAction) && (
+  // Likewise: shown where `allowedActions` include `sync`.
+  const syncAction = entityRef && (
+    <SyncButton
+      entityRef={entityRef}
+      environment={environment}
+      onDone={onChanged}
+    />
+  );
+  const actions = (promoteAction || rollbackAction || syncAction) && (
     <>
       {promoteAction}
       {rollbackAction}
+      {syncAction}
     </>
   );
 
@@ -138,7 +119,13 @@ export const EnvironmentCard = (props: EnvironmentCardProps) => {
             onReleased={onChanged}
           />
         )}
-        <dl className={classes.facts}>
+        {environment.deployment && (
+          <DeploymentStatusView
+            deployment={environment.deployment}
+            environment={name}
+          />
+        )}
+        <Facts>
           <Fact label="Digest">
             {artifact?.digest ? (
               <Abbreviated
@@ -186,7 +173,7 @@ export const EnvironmentCard = (props: EnvironmentCardProps) => {
               </ul>
             </Fact>
           )}
-        </dl>
+        </Facts>
       </InfoCard>
     </div>
   );

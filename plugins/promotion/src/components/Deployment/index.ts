@@ -1,0 +1,2 @@
+export { DeploymentStatusView } from './DeploymentStatusView';
+export { SyncButton } from './SyncButton';
