@@ -6,6 +6,12 @@ import { expect, Page, test } from '@playwright/test';
 const BACKEND = process.env.PLAYWRIGHT_BACKEND_URL ?? 'http://localhost:7007';
 const TAB = '/catalog/default/component/payments-api/promotion';
 
+/** The full digest a card shows (its text holds the short form and, for screen readers, the full one). */
+async function pinnedDigest(page: Page, environment: string) {
+  const text = (await page.getByTestId(`env-${environment}-digest`).textContent()) ?? '';
+  return /sha256:[0-9a-f]{64}/.exec(text)![0];
+}
+
 async function signInAsRiley(page: Page) {
   await page.goto(TAB);
   await page.getByRole('button', { name: 'Sign in as Riley' }).click();
@@ -20,7 +26,7 @@ test('shows what Argo CD runs on each card, and syncs prod by hand until it runs
   await expect(staging).toContainText('Argo CD · payments-api-staging');
   await expect(staging.getByText('Synced', { exact: true })).toBeVisible();
   await expect(staging.getByText('Healthy', { exact: true })).toBeVisible();
-  const stagingDigest = (await page.getByTestId('env-staging-digest').textContent())!.trim();
+  const stagingDigest = await pinnedDigest(page, 'staging');
   await expect(page.getByTestId('deployment-staging-images')).toContainText(stagingDigest);
   await expect(staging.getByText('Last sync')).toBeVisible();
 
@@ -39,7 +45,7 @@ test('shows what Argo CD runs on each card, and syncs prod by hand until it runs
   await expect(prodDeployment).toContainText(/Canary step \d of 4|All 4 canary steps done/);
   await expect(prodDeployment.getByText('Healthy', { exact: true })).toBeVisible({ timeout: 40_000 });
   await expect(prodDeployment.getByText('Synced', { exact: true })).toBeVisible();
-  const prodDigest = (await page.getByTestId('env-prod-digest').textContent())!.trim();
+  const prodDigest = await pinnedDigest(page, 'prod');
   await expect(page.getByTestId('deployment-prod-images')).toContainText(prodDigest);
 
   // The sync is in the audit log, with who asked and why.

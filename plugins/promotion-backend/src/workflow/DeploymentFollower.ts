@@ -82,7 +82,9 @@ export class DeploymentFollower {
     const timeoutMs = durationToMilliseconds(environment.deployment.timeout as HumanDuration);
     if (!deadline) {
       // Manual sync: the clock starts when someone syncs, here or in Argo CD.
-      if (status.manualSync && !status.operationRunning && !status.error) {
+      // A source that cannot be asked does not say which kind it is: the
+      // clock starts once it answers.
+      if (status.error || (status.manualSync && !status.operationRunning)) {
         await store.reschedule(promotion.id, 'succeeded', new Date(now.getTime() + AWAITING_SYNC_POLL_MS));
         return;
       }

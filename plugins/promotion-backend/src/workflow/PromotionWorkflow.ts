@@ -646,6 +646,11 @@ export class PromotionWorkflow {
       }
       const entity = knownEntity ?? (await this.options.loadEntity(promotion.entityRef));
       if (!entity) {
+        if (promotion.status === 'succeeded') {
+          // Landed already: nothing to fail, only nothing more to follow.
+          await store.reschedule(id, 'succeeded', null, null);
+          return;
+        }
         await this.fail(promotion, ACTIVE_PROMOTION_STATUSES.filter(s => s !== 'awaiting-merge'), `Entity ${promotion.entityRef} no longer exists`);
         return;
       }

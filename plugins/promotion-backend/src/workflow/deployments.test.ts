@@ -38,6 +38,8 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 /** What the fake Argo CD says of each Application, by name; tests change it as the cluster would. */
 let applications: Record<string, Parameters<typeof argoCdApplication>[1] | 'unauthorized'>;
 let syncs: string[];
+/** Whether the catalog still has the entity. */
+let inCatalog: boolean;
 
 function fakeArgoCd() {
   server.use(
@@ -70,6 +72,7 @@ describe('PromotionWorkflow following deployments', () => {
   beforeEach(async () => {
     now = new Date('2026-12-01T10:00:00.000Z');
     syncs = [];
+    inCatalog = true;
     applications = {
       'payments-staging': { images: [`${IMAGE}@${OLD}`] },
       'payments-prod': { images: [`${IMAGE}@${OLD}`], automated: false },
@@ -111,7 +114,7 @@ describe('PromotionWorkflow following deployments', () => {
       gitops: new GitOpsService({ config, cacheDir, logger }),
       gates: new GateRunner(builtInGateFactories()),
       logger,
-      loadEntity: async () => ENTITY,
+      loadEntity: async () => (inCatalog ? ENTITY : undefined),
       instanceId: 'test-replica',
       appBaseUrl: 'http://backstage.test',
       // No cache: every look in these tests sees what the fake says now.
@@ -207,6 +210,27 @@ describe('PromotionWorkflow following deployments', () => {
     expect((await later(flow, 60_000, landed.id)).status).toBe('succeeded');
     const failed = await later(flow, 15 * 60_000, landed.id);
     expect(failed.error).toContain("Argo CD 'main' refused the token configured for it (401)");
+  });
+
+  it('stops following, and stays succeeded, once the entity left the catalog', async () => {
+    const flow = workflow();
+    const landed = await promote(flow, 'staging');
+    inCatalog = false;
+    const after = await later(flow, 20_000, landed.id);
+    expect(after.status).toBe('succeeded');
+    expect(after.deployment).toBeUndefined();
+    expect(await store.listDue(new Date('2027-01-01T00:00:00Z'), 10)).toEqual([]);
+  });
+
+  it('starts no clock while Argo CD cannot say whether the Application syncs by itself', async () => {
+    applications['payments-staging'] = 'unauthorized';
+    const flow = workflow();
+    const landed = await promote(flow, 'staging');
+    expect(landed.deployment).toEqual({});
+    expect((await later(flow, 60 * 60_000, landed.id)).status).toBe('succeeded');
+    applications['payments-staging'] = { images: [`${IMAGE}@${OLD}`] };
+    const counting = await later(flow, 60_000, landed.id);
+    expect(counting.deployment).toEqual({ deadlineAt: new Date(now.getTime() + 15 * 60_000).toISOString() });
   });
 
   it('waits for the Sync action on a manual-sync Application, then counts the timeout from it', async () => {
