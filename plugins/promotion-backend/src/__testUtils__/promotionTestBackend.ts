@@ -17,12 +17,17 @@ export async function startPromotionBackend(options: {
   services: ServiceFactory[];
   environments?: JsonObject[];
   ciSubjects?: string[];
+  /** More `promotion` settings, e.g. `argocd`. */
+  promotion?: JsonObject;
+  /** More top-level config, e.g. `kubernetes`. */
+  config?: JsonObject;
 }) {
   const { server } = await startTestBackend({
     features: [
       promotionPlugin,
       mockServices.rootConfig.factory({
         data: {
+          ...options.config,
           app: { baseUrl: 'http://localhost:3000' },
           backend: { workingDirectory: options.workingDirectory },
           // Environments that need approvals refuse to run without it.
@@ -34,6 +39,7 @@ export async function startPromotionBackend(options: {
               repositories: [{ id: 'platform', url: options.repoUrl }],
               defaults: { path: 'apps/{{ entity.metadata.name }}/{{ environment }}/kustomization.yaml' },
             },
+            ...options.promotion,
           },
         },
       }),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { configDurationSchema as durationSchema } from './durationSchema';
 import { strictObject } from './strictObject';
+import { unknownPlaceholderMessage } from './templatePlaceholders';
 
 const slug = z
   .string()
@@ -8,6 +9,10 @@ const slug = z
     /^[a-z0-9-]+$/,
     'must be a slug of lowercase letters, digits and dashes',
   );
+
+/** An http(s) base URL, with `hint` naming what it is the URL of when it is not one. */
+const baseUrl = (hint: string) =>
+  z.string().regex(/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/i, hint);
 
 export const manifestFormatSchema = z.enum([
   'kustomize',
@@ -65,12 +70,7 @@ const environmentRegistrySchema = strictObject({
 
 const registrySchema = strictObject({
   id: slug,
-  url: z
-    .string()
-    .regex(
-      /^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/i,
-      "expected the registry's base URL, like 'https://registry.internal'",
-    ),
+  url: baseUrl("expected the registry's base URL, like 'https://registry.internal'"),
   /** Image hosts this registry serves (e.g. a mirror's name); default: the URL's host. */
   hosts: z.array(z.string().min(1)).optional(),
   /** Template of the repository in this registry; default `{{ artifact.repository }}`. */
@@ -103,19 +103,8 @@ const deploymentTemplate = z
   .string()
   .min(1)
   .superRefine((template, ctx) => {
-    const unknown = [...template.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)]
-      .map(match => match[1])
-      .filter(name => !DEPLOYMENT_TEMPLATE_KEYS.includes(name));
-    if (unknown.length > 0) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `unknown placeholder ${unknown
-          .map(name => `'{{ ${name} }}'`)
-          .join(', ')}; use ${DEPLOYMENT_TEMPLATE_KEYS.map(
-          name => `{{ ${name} }}`,
-        ).join(', ')}`,
-      });
-    }
+    const message = unknownPlaceholderMessage(template, DEPLOYMENT_TEMPLATE_KEYS);
+    if (message) ctx.addIssue({ code: 'custom', message });
   });
 
 const DEFAULT_DEPLOYMENT_NAME = '{{ entity.metadata.name }}-{{ environment }}';
@@ -151,12 +140,7 @@ const deploymentSchema = z.discriminatedUnion('source', [
 const argoCdInstanceSchema = strictObject({
   id: slug,
   /** The Argo CD server's base URL, e.g. `https://argocd.internal`. */
-  url: z
-    .string()
-    .regex(
-      /^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/i,
-      "expected Argo CD's base URL, like 'https://argocd.internal'",
-    ),
+  url: baseUrl("expected Argo CD's base URL, like 'https://argocd.internal'"),
   /** An Argo CD API token (a project role or account token). */
   token: z.string().min(1),
 });

@@ -3,6 +3,7 @@ import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { DeploymentStatus } from '@internal/plugin-promotion-common';
 import { DeploymentConfig, EnvironmentConfig, PromotionConfig } from '../config';
+import { renderEntityTemplate } from '../gitops/renderPathTemplate';
 import { ArgoCdClient } from './ArgoCdClient';
 import { DeploymentSourceError } from './DeploymentSourceError';
 import { FluxClient } from './FluxClient';
@@ -123,7 +124,7 @@ export class DeploymentService {
       return await this.flux.get(cluster)!.read(
         {
           kind: deployment.kind,
-          namespace: renderTemplate(deployment.namespace, entity, environment),
+          namespace: renderEntityTemplate(deployment.namespace, { entity, environment }, 'the Flux namespace'),
           name: resource,
         },
         signal,
@@ -145,10 +146,10 @@ export class DeploymentService {
   }
 
   private resourceName(entity: Entity, environment: string, deployment: DeploymentConfig) {
-    return renderTemplate(
+    return renderEntityTemplate(
       deployment.source === 'argocd' ? deployment.application : deployment.name,
-      entity,
-      environment,
+      { entity, environment },
+      deployment.source === 'argocd' ? 'the Application name' : 'the Flux name',
     );
   }
 
@@ -156,14 +157,4 @@ export class DeploymentService {
     // The config schema made sure the id is known, or that there is only one.
     return instance ? this.argoCd.get(instance)! : [...this.argoCd.values()][0];
   }
-}
-
-/** Fills `{{ entity.metadata.name }}`, `{{ entity.metadata.namespace }}` and `{{ environment }}`. */
-function renderTemplate(template: string, entity: Entity, environment: string): string {
-  const values: Record<string, string> = {
-    'entity.metadata.name': entity.metadata.name,
-    'entity.metadata.namespace': entity.metadata.namespace ?? 'default',
-    environment,
-  };
-  return template.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_, name: string) => values[name]);
 }

@@ -1,8 +1,7 @@
 import { GateContext } from '@internal/plugin-promotion-node';
+import { PLACEHOLDER, unknownPlaceholderMessage } from '../config/templatePlaceholders';
 import { GateConfigError } from './GateConfigError';
 import { parseImageName } from './parseImageName';
-
-const PLACEHOLDER = /\{\{\s*([\w.]+)\s*\}\}/g;
 
 /** What `{{ … }}` may name in the templates of the http and registry gates. */
 export const GATE_TEMPLATE_KEYS = [
@@ -19,21 +18,8 @@ type GateTemplateKey = (typeof GATE_TEMPLATE_KEYS)[number];
 
 /** Refuses unknown placeholders at start-up rather than at the first promotion. */
 export function checkGateTemplate(template: string, key: string): void {
-  const unknown = [...template.matchAll(PLACEHOLDER)]
-    .map(match => match[1])
-    .filter(name => !(GATE_TEMPLATE_KEYS as readonly string[]).includes(name));
-  if (unknown.length > 0) {
-    throw new GateConfigError([
-      {
-        key,
-        message: `unknown placeholder ${unknown
-          .map(name => `'{{ ${name} }}'`)
-          .join(', ')}; use ${GATE_TEMPLATE_KEYS.map(
-          name => `{{ ${name} }}`,
-        ).join(', ')}`,
-      },
-    ]);
-  }
+  const message = unknownPlaceholderMessage(template, GATE_TEMPLATE_KEYS);
+  if (message) throw new GateConfigError([{ key, message }]);
 }
 
 /**

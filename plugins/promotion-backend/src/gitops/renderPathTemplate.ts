@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Entity } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
+import { PLACEHOLDER } from '../config/templatePlaceholders';
 
 /**
  * Renders a manifest path template such as
@@ -11,21 +12,33 @@ export function renderPathTemplate(
   template: string,
   context: { entity: Entity; environment: string },
 ): string {
+  return assertContainedPath(renderEntityTemplate(template, context, `path template '${template}'`));
+}
+
+/**
+ * Fills a template of an entity's environment (`{{ entity.metadata.name }}`,
+ * `{{ entity.metadata.namespace }}`, `{{ entity.kind }}` in lower case,
+ * `{{ environment }}`), refusing a placeholder it does not know in `what`.
+ */
+export function renderEntityTemplate(
+  template: string,
+  context: { entity: Entity; environment: string },
+  what: string,
+): string {
   const values: Record<string, string> = {
     'entity.metadata.name': context.entity.metadata.name,
     'entity.metadata.namespace': context.entity.metadata.namespace ?? 'default',
     'entity.kind': context.entity.kind.toLocaleLowerCase('en-US'),
     environment: context.environment,
   };
-  const rendered = template.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_, key: string) => {
+  return template.replace(PLACEHOLDER, (_, key: string) => {
     if (!(key in values)) {
       throw new InputError(
-        `Unknown placeholder '{{ ${key} }}' in path template '${template}'; use one of ${Object.keys(values).join(', ')}`,
+        `Unknown placeholder '{{ ${key} }}' in ${what}; use one of ${Object.keys(values).join(', ')}`,
       );
     }
     return values[key];
   });
-  return assertContainedPath(rendered);
 }
 
 /** Returns the normalised repository-relative path, or throws when it escapes the repository. */

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { Entity } from '@backstage/catalog-model';
-import { mockCredentials, mockServices, registerMswTestHooks, startTestBackend } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices, registerMswTestHooks } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { http, HttpResponse, passthrough } from 'msw';
@@ -11,7 +11,7 @@ import { setupServer } from 'msw/node';
 import { argoCdApplication } from '../deployment/__testUtils__/argoCdApplication';
 import { deploymentList, fluxKustomization } from '../deployment/__testUtils__/fluxObjects';
 import { createTestRepository, digestOf, kustomization, TestRepository } from '../__testUtils__/testRepository';
-import { promotionPlugin } from '../plugin';
+import { startPromotionBackend } from '../__testUtils__/promotionTestBackend';
 
 jest.setTimeout(60_000);
 
@@ -78,40 +78,26 @@ describe('deployment routes', () => {
     fs.rmSync(workingDirectory, { recursive: true, force: true });
   });
 
-  async function startBackend(result: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW) {
-    const { server: backend } = await startTestBackend({
-      features: [
-        promotionPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            app: { baseUrl: 'http://localhost:3000' },
-            backend: { workingDirectory },
-            permission: { enabled: true },
-            kubernetes: {
-              serviceLocatorMethod: { type: 'multiTenant' },
-              clusterLocatorMethods: [
-                { type: 'config', clusters: [{ name: 'staging', url: KUBE, authProvider: 'serviceAccount', serviceAccountToken: 'sa-token' }] },
-              ],
-            },
-            promotion: {
-              environments: [
-                { name: 'dev' },
-                { name: 'staging', deployment: { source: 'flux' } },
-                { name: 'prod', deployment: { source: 'argocd' } },
-              ],
-              argocd: [{ id: 'main', url: ARGO, token: 'argo-token' }],
-              gitops: {
-                repositories: [{ id: 'platform', url: repo.url }],
-                defaults: { path: 'apps/{{ entity.metadata.name }}/{{ environment }}/kustomization.yaml' },
-              },
-            },
-          },
-        }),
-        catalogServiceMock.factory({ entities: [PAYMENTS] }),
-        mockServices.permissions.factory({ result }),
+  function startBackend(result: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW) {
+    return startPromotionBackend({
+      repoUrl: repo.url,
+      workingDirectory,
+      services: [catalogServiceMock.factory({ entities: [PAYMENTS] }), mockServices.permissions.factory({ result })],
+      environments: [
+        { name: 'dev' },
+        { name: 'staging', deployment: { source: 'flux' } },
+        { name: 'prod', deployment: { source: 'argocd' } },
       ],
+      promotion: { argocd: [{ id: 'main', url: ARGO, token: 'argo-token' }] },
+      config: {
+        kubernetes: {
+          serviceLocatorMethod: { type: 'multiTenant' },
+          clusterLocatorMethods: [
+            { type: 'config', clusters: [{ name: 'staging', url: KUBE, authProvider: 'serviceAccount', serviceAccountToken: 'sa-token' }] },
+          ],
+        },
+      },
     });
-    return backend;
   }
 
   const pipeline = (backend: Awaited<ReturnType<typeof startBackend>>) =>

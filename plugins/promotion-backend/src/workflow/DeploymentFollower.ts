@@ -79,7 +79,7 @@ export class DeploymentFollower {
       return;
     }
     let deadline = promotion.deployment?.deadlineAt ? new Date(promotion.deployment.deadlineAt) : undefined;
-    const timeoutMs = durationToMilliseconds(environment.deployment.timeout as HumanDuration);
+    const timeoutMs = deploymentTimeoutMs(environment);
     if (!deadline) {
       // Manual sync: the clock starts when someone syncs, here or in Argo CD.
       // A source that cannot be asked does not say which kind it is: the
@@ -131,7 +131,7 @@ export class DeploymentFollower {
       ...(followed ? { promotionId: followed.id } : {}),
     };
     if (followed) {
-      const timeoutMs = durationToMilliseconds(environment.deployment!.timeout as HumanDuration);
+      const timeoutMs = deploymentTimeoutMs(environment);
       await store.transition(
         followed.id,
         ['succeeded'],
@@ -161,6 +161,11 @@ export class DeploymentFollower {
       },
     );
   }
+}
+
+/** How long a landed change in the environment may take to run healthy. */
+function deploymentTimeoutMs(environment: EnvironmentConfig): number {
+  return durationToMilliseconds(environment.deployment!.timeout as HumanDuration);
 }
 
 /** What the audit keeps of a deployment source's answer. */
