@@ -58,10 +58,8 @@ export class DemoArgoCd {
 
   /** What the branch holds for the Application now, or undefined for an unknown one. */
   private desired(name: string) {
-    const at = name.lastIndexOf('-');
-    if (at <= 0) return undefined;
-    const app = name.slice(0, at);
-    const environment = name.slice(at + 1);
+    const { app, environment } = splitApplicationName(name);
+    if (!app) return undefined;
     const file = `apps/${app}/overlays/${environment}/kustomization.yaml`;
     const overlay = this.git(['show', `main:${file}`]);
     if (!overlay) return undefined;
@@ -165,7 +163,7 @@ export class DemoArgoCd {
       manifest: JSON.stringify({
         apiVersion: 'argoproj.io/v1alpha1',
         kind: 'Rollout',
-        metadata: { name: name.slice(0, name.lastIndexOf('-')) },
+        metadata: { name: splitApplicationName(name).app },
         spec: { strategy: { canary: { steps: CANARY_STEPS } } },
         status: {
           phase: step < CANARY_STEPS.length ? 'Progressing' : 'Healthy',
@@ -220,7 +218,7 @@ export class DemoArgoCd {
           {
             ...workload,
             namespace: name,
-            name: name.slice(0, name.lastIndexOf('-')),
+            name: splitApplicationName(name).app,
             status: 'Synced',
           },
         ],
@@ -228,4 +226,13 @@ export class DemoArgoCd {
       },
     };
   }
+}
+
+/** `payments-api-prod` is app `payments-api` in environment `prod`, as app-config names Applications. */
+function splitApplicationName(name: string) {
+  const at = name.lastIndexOf('-');
+  return {
+    app: name.slice(0, Math.max(at, 0)),
+    environment: name.slice(at + 1),
+  };
 }
