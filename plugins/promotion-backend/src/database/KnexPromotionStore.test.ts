@@ -99,6 +99,50 @@ describe.each(storeTestDatabaseIds())('KnexPromotionStore on %s', (databaseId: T
     expect(takeover?.status).toBe('executing');
   });
 
+  it('lists a landed request as due while its deployment is followed, with its deadline', async () => {
+    const created = await store.createPromotion(request(), requested);
+    const landed = await store.transition(
+      created.id,
+      ['gating'],
+      'succeeded',
+      { nextEvaluationAt: new Date('2030-01-01T00:00:15Z') },
+      { action: 'promotion.executed', actor: 'plugin:promotion' },
+    );
+    // Followed, no deadline yet (a manual sync nobody asked for).
+    expect(landed!.deployment).toEqual({});
+    expect(await store.listDue(new Date('2030-01-01T00:00:10Z'), 10)).toEqual([]);
+    expect((await store.listDue(new Date('2030-01-01T00:00:15Z'), 10)).map(p => p.id)).toEqual([created.id]);
+
+    const deadline = new Date('2030-01-01T00:15:00Z');
+    expect(await store.reschedule(created.id, 'succeeded', new Date('2030-01-01T00:00:30Z'), deadline)).toBe(true);
+    expect((await store.getPromotion(created.id))!.deployment).toEqual({ deadlineAt: deadline.toISOString() });
+    // Rescheduling without a deadline keeps the one it has.
+    await store.reschedule(created.id, 'succeeded', new Date('2030-01-01T00:00:45Z'));
+    expect((await store.getPromotion(created.id))!.deployment).toEqual({ deadlineAt: deadline.toISOString() });
+
+    // No longer followed: not due, and no deployment on the request.
+    await store.reschedule(created.id, 'succeeded', null, null);
+    expect((await store.getPromotion(created.id))!.deployment).toBeUndefined();
+    expect(await store.listDue(new Date('2031-01-01T00:00:00Z'), 10)).toEqual([]);
+  });
+
+  it('appends an audit record that goes with no change of a request to the one chain', async () => {
+    const created = await store.createPromotion(request(), requested);
+    await store.appendAudit({
+      action: 'promotion.sync-requested',
+      actor: 'user:default/riley',
+      entityRef: 'component:default/payments',
+      environment: 'prod',
+      details: { application: 'payments-prod' },
+    });
+    const records = await knex('promotion_audit_record').orderBy('seq', 'asc');
+    expect(records.map(r => [r.action, r.promotion_id ?? null])).toEqual([
+      ['promotion.requested', created.id],
+      ['promotion.sync-requested', null],
+    ]);
+    expect(records[1].prev_hash).toBe(records[0].hash);
+  });
+
   it('keeps each evaluation round of the gates and answers the latest', async () => {
     const created = await store.createPromotion(request(), requested);
     const run = (gate: string, status: 'passed' | 'pending') => ({
