@@ -13,7 +13,12 @@ export function unknownPlaceholderMessage(
     .map(match => match[1])
     .filter(name => !known.includes(name));
   if (unknown.length === 0) return undefined;
+  const use = known.map(name => `{{ ${name} }}`);
+  const listed =
+    use.length > 1
+      ? `${use.slice(0, -1).join(', ')} and ${use[use.length - 1]}`
+      : use.join('');
   return `unknown placeholder ${unknown
     .map(name => `'{{ ${name} }}'`)
-    .join(', ')}; use ${known.map(name => `{{ ${name} }}`).join(', ')}`;
+    .join(', ')}; use ${listed}`;
 }

@@ -1,8 +1,8 @@
 import { Artifact, PromotionKind } from '@internal/plugin-promotion-common';
 import { EnvironmentRegistryConfig } from '../config';
+import { PLACEHOLDER, unknownPlaceholderMessage } from '../config/templatePlaceholders';
 import { TAG } from './RegistryClient';
 
-const PLACEHOLDER = /\{\{\s*([\w.]+)\s*\}\}/g;
 const TAG_TEMPLATE_KEYS = ['version', 'environment'];
 
 /** A tag a landed promotion writes; an immutable one is never moved to another digest. */
@@ -18,17 +18,8 @@ export function checkTagTemplates(
   const problems: Array<{ key: string; message: string }> = [];
   for (const [key, template] of Object.entries(tags ?? {})) {
     if (template === false) continue;
-    const unknown = [...template.matchAll(PLACEHOLDER)]
-      .map(match => match[1])
-      .filter(name => !TAG_TEMPLATE_KEYS.includes(name));
-    if (unknown.length > 0) {
-      problems.push({
-        key,
-        message: `unknown placeholder ${unknown
-          .map(name => `'{{ ${name} }}'`)
-          .join(', ')}; use {{ version }} and {{ environment }}`,
-      });
-    }
+    const message = unknownPlaceholderMessage(template, TAG_TEMPLATE_KEYS);
+    if (message) problems.push({ key, message });
   }
   return problems;
 }
