@@ -123,6 +123,9 @@ export function formatValidationIssues(error: z.ZodError): string {
     .join('; ');
 }
 
+/** How long a rejection's reason must be, once trimmed. @public */
+export const REJECTION_REASON_MIN = 10;
+
 /** Body of `POST /promotions/:id/approvals`. @public */
 export const approvalDecisionSchema = z
   .object({
@@ -135,7 +138,12 @@ export const approvalDecisionSchema = z
      */
     digest: z.string().min(1).max(200).optional(),
   })
-  .strict();
+  .strict()
+  // A rejection ends the request for good: the requester must learn why.
+  .refine(body => body.decision !== 'reject' || (body.comment?.trim().length ?? 0) >= REJECTION_REASON_MIN, {
+    path: ['comment'],
+    error: `a rejection needs a reason: say why in at least ${REJECTION_REASON_MIN} characters`,
+  });
 
 /** @public */
 export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;

@@ -297,7 +297,7 @@ describe('approval routes', () => {
     const before = await auditActions(server);
     const attempts: Array<[user: string, action: string, body: object | undefined, status: number]> = [
       ['user:default/sam', 'approvals', { decision: 'approve' }, 403],
-      ['user:default/sam', 'approvals', { decision: 'reject' }, 403],
+      ['user:default/sam', 'approvals', { decision: 'reject', comment: 'not during the sale' }, 403],
       [OUTSIDER, 'approvals', { decision: 'approve' }, 404],
       [RILEY, 'bypass', { reason: 'payments outage INC-42: ship the fix' }, 403],
       [OUTSIDER, 'bypass', { reason: 'payments outage INC-42: ship the fix' }, 404],
@@ -318,6 +318,35 @@ describe('approval routes', () => {
     expect((await promotion(server, pending.id)).bypass).toBeUndefined();
     expect(await auditActions(server)).toEqual(before);
     expect(commits()).toBe(1);
+  });
+
+  it.each([
+    ['no reason', { decision: 'reject' }],
+    ['a blank reason', { decision: 'reject', comment: '          ' }],
+    ['a reason under 10 characters', { decision: 'reject', comment: ' too short ' }],
+  ])('refuses a rejection with %s, writing nothing', async (_what, body) => {
+    const server = await startBackend();
+    const pending = await requestInto(server, 'prod');
+    const before = await auditActions(server);
+    const res = await request(server)
+      .post(`/api/promotion/promotions/${pending.id}/approvals`)
+      .set('Authorization', as(MORGAN))
+      .send(body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe(
+      'Invalid decision: comment: a rejection needs a reason: say why in at least 10 characters',
+    );
+    expect(await promotion(server, pending.id)).toEqual(
+      expect.objectContaining({ status: 'awaiting-approval', approvals: [] }),
+    );
+    expect(await auditActions(server)).toEqual(before);
+
+    const rejected = await request(server)
+      .post(`/api/promotion/promotions/${pending.id}/approvals`)
+      .set('Authorization', as(MORGAN))
+      .send({ decision: 'reject', comment: 'not during the sale' });
+    expect(rejected.status).toBe(200);
+    expect(rejected.body.status).toBe('rejected');
   });
 
   it.each([

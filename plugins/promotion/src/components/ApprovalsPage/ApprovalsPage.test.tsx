@@ -259,10 +259,13 @@ describe('ApprovalsPage', () => {
     await userEvent.click(
       within(payments).getByRole('button', { name: /^Reject/ }),
     );
+    const dialog = within(screen.getByRole('dialog'));
+    await userEvent.type(
+      dialog.getByRole('textbox', { name: /Reason/ }),
+      'not during the sale',
+    );
     await userEvent.click(
-      within(screen.getByRole('dialog')).getByRole('button', {
-        name: 'Confirm rejection',
-      }),
+      dialog.getByRole('button', { name: 'Confirm rejection' }),
     );
 
     expect(

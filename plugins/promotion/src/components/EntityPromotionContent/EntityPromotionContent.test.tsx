@@ -1451,13 +1451,17 @@ describe('EntityPromotionContent approvals', () => {
     await userEvent.click(request.getByRole('button', { name: REJECT }));
     const dialog = within(screen.getByRole('dialog'));
     expect(dialog.getByText(/One rejection ends the request/)).toBeTruthy();
-    await userEvent.type(
-      dialog.getByLabelText('Comment (optional)'),
-      'breaks the checkout',
-    );
-    await userEvent.click(
-      dialog.getByRole('button', { name: 'Confirm rejection' }),
-    );
+    // A rejection says why: Confirm waits for a reason the backend accepts.
+    const confirm = dialog.getByRole('button', { name: 'Confirm rejection' });
+    expect(confirm).toBeDisabled();
+    const reason = dialog.getByRole('textbox', { name: /Reason/ });
+    await userEvent.type(reason, ' too short ');
+    expect(confirm).toBeDisabled();
+    await userEvent.type(reason, 'breaks the checkout');
+    expect(confirm).toBeEnabled();
+    await userEvent.clear(reason);
+    await userEvent.type(reason, 'breaks the checkout');
+    await userEvent.click(confirm);
 
     expect(promotionApi.decide).toHaveBeenCalledWith('p-1', {
       decision: 'reject',
@@ -1581,14 +1585,18 @@ describe('EntityPromotionContent approvals', () => {
 
     const request = within(await screen.findByTestId('request-p-1'));
     await userEvent.click(request.getByRole('button', { name: REJECT }));
+    const dialog = within(screen.getByRole('dialog'));
+    await userEvent.type(
+      dialog.getByRole('textbox', { name: /Reason/ }),
+      'not during the sale',
+    );
     await userEvent.click(
-      within(screen.getByRole('dialog')).getByRole('button', {
-        name: 'Confirm rejection',
-      }),
+      dialog.getByRole('button', { name: 'Confirm rejection' }),
     );
 
     expect(promotionApi.decide).toHaveBeenCalledWith('p-1', {
       decision: 'reject',
+      comment: 'not during the sale',
       digest: '1.4.0',
     });
   });
