@@ -57,7 +57,8 @@ export interface Config {
        * - `http` with `url` (template with `{{ artifact.image }}`, `{{ artifact.repository }}`,
        *   `{{ artifact.tag }}`, `{{ artifact.digest }}`, `{{ entity.metadata.name }}`,
        *   `{{ entity.metadata.namespace }}`, `{{ environment }}`), `method` (GET or POST),
-       *   `headers`, `timeout` (default 10s), `retryAfter` (default 1 minute) and `expect`.
+       *   `headers`, `timeout` (default 10s, at most 10 minutes; the gate gets all of it),
+       *   `retryAfter` (default 1 minute) and `expect`.
        *   Passes on any 2xx, or with `expect.status` only on the listed statuses; with
        *   `expect.field` and `expect.equals` the answer must also be JSON whose field (a
        *   dotted path) equals the value. Any other answer fails. A service that cannot

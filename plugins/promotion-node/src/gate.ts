@@ -66,6 +66,13 @@ export interface GateResult {
 export interface Gate {
   /** Shown in the UI and the audit log, e.g. `soak 30m`. */
   readonly name: string;
+  /**
+   * How long the runner lets one evaluation run before it fails it and aborts
+   * its signal; the runner's own limit (30 s) when left out. A gate with a
+   * configurable timeout of its own declares it here, a little longer than
+   * its own, so that its own message says what took too long.
+   */
+  readonly timeoutMs?: number;
   evaluate(context: GateContext): Promise<GateResult>;
 }
 

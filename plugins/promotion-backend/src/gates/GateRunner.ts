@@ -127,13 +127,16 @@ export class GateRunner {
     // use `context.now`.
     const startedAt = new Date();
     const controller = new AbortController();
+    // A gate that says how long it may take (an http gate's `timeout`) gets
+    // that long; every other gate gets the runner's limit.
+    const timeoutMs = gate.timeoutMs ?? this.timeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<GateResult>(resolve => {
       timer = setTimeout(() => {
-        const message = `Timed out after ${formatDuration(this.timeoutMs)}.`;
+        const message = `Timed out after ${formatDuration(timeoutMs)}.`;
         controller.abort(new Error(message));
         resolve({ status: 'failed', message });
-      }, this.timeoutMs);
+      }, timeoutMs);
     });
     let result: GateResult;
     try {
@@ -161,6 +164,7 @@ function configured(gate: Gate, mode: GateMode, name?: string): ConfiguredGate {
   return {
     name: name ?? gate.name,
     mode,
+    ...(gate.timeoutMs !== undefined ? { timeoutMs: gate.timeoutMs } : {}),
     evaluate: context => gate.evaluate(context),
   };
 }

@@ -211,6 +211,22 @@ describe('HttpGate', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
+  it("is given its own timeout by the runner, beyond the runner's limit", async () => {
+    // The runner stops other gates after 100 ms; this one may take 400 ms,
+    // so its own "did not answer" (pending, asked again) is the verdict,
+    // not the runner's "timed out" failure.
+    const [gate] = new GateRunner([httpGateFactory], { timeoutMs: 100 }).gatesFor({
+      name: 'prod',
+      gates: [gateConfig({ type: 'http', url: `${server.url}/slow`, timeout: { milliseconds: 400 } })],
+    });
+    expect(gate.timeoutMs).toBe(1_400);
+    const [run] = await new GateRunner([], { timeoutMs: 100 }).run([gate], gateContext());
+    expect(run).toMatchObject({
+      status: 'pending',
+      message: `${server.url}/slow did not answer within 400ms. Asking again at 2026-03-02T12:01:00.000Z.`,
+    });
+  });
+
   it('gives up when the runner aborts, without reporting a verdict of its own', async () => {
     const gate = httpGate({ url: `${server.url}/slow` });
     const controller = new AbortController();
@@ -371,6 +387,10 @@ describe('HttpGate', () => {
       [
         { url: 'https://s/', timeout: 10 },
         'timeout: expected a duration like { minutes: 30 }',
+      ],
+      [
+        { url: 'https://s/', timeout: { minutes: 11 } },
+        'timeout: at most 10m, not 11m; a slower service should answer 503 until it knows, and is asked again after retryAfter',
       ],
       [
         { url: 'https://s/', expect: { field: 'ok' } },

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { strictObject } from '../config/strictObject';
 import { describeFetchError } from './describeFetchError';
 import { formatDuration } from './formatDuration';
+import { GateConfigError } from './GateConfigError';
 import {
   durationSchema,
   gateBlockSchema,
@@ -19,6 +20,13 @@ import {
 import { checkGateTemplate, renderGateTemplate } from './renderGateTemplate';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+/**
+ * The longest `timeout` accepted: gates run before a request moves on, so
+ * a service slower than this should answer "pending" and be asked again.
+ */
+export const MAX_HTTP_GATE_TIMEOUT_MS = 10 * 60_000;
+/** The runner waits this much longer than the gate, so the gate's own timeout message wins. */
+const RUNNER_GRACE_MS = 1_000;
 /** How long to wait before asking again a service that did not answer. */
 const DEFAULT_RETRY_AFTER_MS = 60_000;
 
@@ -103,6 +111,7 @@ type HttpGateOptions = Omit<
  */
 export class HttpGate implements Gate {
   readonly name: string;
+  readonly timeoutMs: number;
 
   constructor(
     private readonly options: HttpGateOptions,
@@ -111,6 +120,7 @@ export class HttpGate implements Gate {
     this.name = `http ${
       new URL(options.url.replace(/\{\{[^}]*\}\}/g, 'x')).host
     }`;
+    this.timeoutMs = options.timeoutMs + RUNNER_GRACE_MS;
   }
 
   async evaluate(context: GateContext): Promise<GateResult> {
@@ -240,6 +250,14 @@ export const httpGateFactory: GateFactory = {
     const timeoutMs = config.has('timeout')
       ? readDurationMs(config, 'timeout')
       : DEFAULT_TIMEOUT_MS;
+    if (timeoutMs > MAX_HTTP_GATE_TIMEOUT_MS) {
+      throw new GateConfigError([
+        {
+          key: 'timeout',
+          message: `at most ${formatDuration(MAX_HTTP_GATE_TIMEOUT_MS)}, not ${formatDuration(timeoutMs)}; a slower service should answer 503 until it knows, and is asked again after retryAfter`,
+        },
+      ]);
+    }
     const retryAfterMs = config.has('retryAfter')
       ? readDurationMs(config, 'retryAfter')
       : DEFAULT_RETRY_AFTER_MS;
