@@ -477,6 +477,40 @@ describe('GitOpsService', () => {
     });
   });
 
+  describe('another writer pushing the very same pin', () => {
+    const STAGING = 'apps/payments/staging/kustomization.yaml';
+    const commits = () => repo.git(['rev-list', '--count', 'main']).trim();
+
+    it('before the promotion runs: recognised as landed, credited to their commit, nothing pushed', async () => {
+      const theirs = repo.commitFiles({ [STAGING]: kustomization(IMAGE, '1.1.0', digestOf('b')) }, 'CI promotes 1.1.0');
+      const service = newService();
+      const push = jest.spyOn(GitMirror.prototype, 'push');
+
+      const change = await promote(service);
+
+      expect(change).toEqual({ commitSha: theirs, alreadyApplied: true, pinnedByAnotherWriter: true });
+      expect(push).not.toHaveBeenCalled();
+      expect(commits()).toBe('2');
+    });
+
+    it('between our fetch and our push: the retry finds the pin there and stops', async () => {
+      const service = newService();
+      const push = GitMirror.prototype.push;
+      let theirs: string | undefined;
+      jest.spyOn(GitMirror.prototype, 'push').mockImplementation(async function push_(this: GitMirror, ...args) {
+        if (!theirs) theirs = repo.commitFiles({ [STAGING]: kustomization(IMAGE, '1.1.0', digestOf('b')) }, 'CI promotes 1.1.0');
+        return push.apply(this, args);
+      });
+
+      const change = await promote(service);
+
+      expect(change).toEqual({ commitSha: theirs, alreadyApplied: true, pinnedByAnotherWriter: true });
+      expect(GitMirror.prototype.push).toHaveBeenCalledTimes(1);
+      expect(repo.git(['rev-parse', 'main']).trim()).toBe(theirs);
+      expect(commits()).toBe('2');
+    });
+  });
+
   describe('history', () => {
     const DEV = 'apps/payments/dev/kustomization.yaml';
 

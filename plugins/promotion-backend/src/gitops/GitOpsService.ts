@@ -51,8 +51,14 @@ export interface EnvironmentPin {
 export interface AppliedChange {
   /** The commit that carries the change (on the branch, or the pull request's head). */
   commitSha: string;
-  /** True when the branch already had this promotion's commit (a retry after a crash). */
+  /**
+   * True when nothing was pushed because the branch already carries the
+   * change: this promotion's commit (a retry after a crash), or another
+   * writer's commit that pins exactly this build (`pinnedByAnotherWriter`).
+   */
   alreadyApplied: boolean;
+  /** The branch already pinned this build through someone else's commit (`commitSha`). */
+  pinnedByAnotherWriter?: boolean;
   /** The pull request opened for it, with pull-request delivery. */
   pullRequest?: PullRequestRef;
 }
@@ -440,9 +446,15 @@ export class GitOpsService {
         if (edited !== text) changes.push({ path: target.path, content: edited });
       }
       if (changes.length === 0) {
-        throw new ConflictError(
-          `${options.environment.name} already pins ${describePin(options.pin)}; there is nothing to promote`,
+        // Another writer (CI, a person, another tool) already pinned exactly
+        // this build: the environment is where the promotion wanted it, so
+        // that is its outcome, credited to the commit that did it.
+        const [first] = targets;
+        const pinnedBy = await mirror.lastCommitChanging(tip, first.path, options.pin.digest ?? options.pin.tag);
+        this.options.logger.info(
+          `Promotion ${options.promotionId}: ${options.environment.name} already pins ${describePin(options.pin)} (commit ${(pinnedBy?.sha ?? tip).slice(0, 8)}); nothing to push`,
         );
+        return { commitSha: pinnedBy?.sha ?? tip, alreadyApplied: true, pinnedByAnotherWriter: true };
       }
       const commit = await mirror.commit({
         parent: tip,

@@ -191,6 +191,27 @@ describe('PromotionWorkflow', () => {
     expect(commits()).toBe(2);
   });
 
+  it('ends succeeded, credited to their commit, when another writer pinned the same build while people approved', async () => {
+    const flow = workflow([{ name: 'dev' }, { name: 'staging', approval: { required: 1 } }]);
+    const promotion = await promote(flow);
+    expect(await status(promotion.id)).toBe('awaiting-approval');
+    const theirs = repo.commitFiles(
+      { 'apps/payments/staging/kustomization.yaml': kustomization(IMAGE, '1.1.0', digestOf('b')) },
+      'CI promotes 1.1.0',
+    );
+    await flow.decide(promotion.id, 'user:default/bob', { decision: 'approve' });
+    await flow.settle();
+
+    expect(await store.getPromotion(promotion.id)).toEqual(
+      expect.objectContaining({ status: 'succeeded', commitSha: theirs }),
+    );
+    expect(commits()).toBe(2);
+    const { items } = await auditLog.list({ promotionId: promotion.id, action: 'promotion.executed' });
+    expect(items.map(record => record.details)).toEqual([
+      { commitSha: theirs, alreadyApplied: true, pinnedByAnotherWriter: true },
+    ]);
+  });
+
   it('waits on a pending gate and moves on when the scheduler finds it due', async () => {
     const flow = workflow([{ name: 'dev' }, { name: 'staging', gates: [{ type: 'scripted' }] }]);
     scripted.status = 'pending';

@@ -900,7 +900,12 @@ export class PromotionWorkflow {
       actor: SCHEDULER,
       entityRef: claimed.entityRef,
       environment: claimed.targetEnvironment,
-      details: { commitSha: change.commitSha, alreadyApplied: change.alreadyApplied, ...(registry ? { registry } : {}) },
+      details: {
+        commitSha: change.commitSha,
+        alreadyApplied: change.alreadyApplied,
+        ...(change.pinnedByAnotherWriter ? { pinnedByAnotherWriter: true } : {}),
+        ...(registry ? { registry } : {}),
+      },
     }, instanceId);
     if (landed) await this.tagLanded(landed, registryRequest);
     // Followed at once: the step that follows sees the deployment source.
