@@ -99,6 +99,26 @@ describe.each(storeTestDatabaseIds())('KnexPromotionStore on %s', (databaseId: T
     expect(takeover?.status).toBe('executing');
   });
 
+  it('renews the lease for its holder only, and keeps the request from being taken over', async () => {
+    const created = await store.createPromotion(request(), requested);
+    await store.transition(created.id, ['gating'], 'approved', {}, { action: 'promotion.approved', actor: 'plugin:promotion' });
+    const t0 = new Date('2030-01-01T00:00:00Z');
+    const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
+    const audit = { action: 'promotion.executing' as const, actor: 'plugin:promotion' };
+    await store.claimExecution(created.id, 'a', at(60), t0, audit);
+    const chain = await store.auditHead();
+
+    await expect(store.renewLease(created.id, 'b', at(300))).resolves.toBe(false);
+    await expect(store.renewLease(created.id, 'a', at(120))).resolves.toBe(true);
+    // Past the first lease, within the renewed one: nobody takes it over.
+    await expect(store.claimExecution(created.id, 'b', at(200), at(90), audit)).resolves.toBeUndefined();
+    await expect(store.listDue(at(90), 10)).resolves.toEqual([]);
+    expect(await store.auditHead()).toBe(chain);
+    // Once the holder stops renewing, the lease runs out as before.
+    expect((await store.claimExecution(created.id, 'b', at(200), at(121), audit))?.status).toBe('executing');
+    await expect(store.renewLease(created.id, 'a', at(400))).resolves.toBe(false);
+  });
+
   it('lists a landed request as due while its deployment is followed, with its deadline', async () => {
     const created = await store.createPromotion(request(), requested);
     const landed = await store.transition(

@@ -499,6 +499,13 @@ export class KnexPromotionStore implements PromotionStore {
     });
   }
 
+  async renewLease(id: string, owner: string, leaseUntil: Date): Promise<boolean> {
+    const updated = await this.db('promotion_request')
+      .where({ id, status: 'executing', lease_owner: owner })
+      .update({ lease_expires_at: leaseUntil.toISOString() });
+    return updated === 1;
+  }
+
   async recordGateRuns(id: string, runs: GateRun[], audit: Omit<AuditEntry, 'promotionId'>): Promise<void> {
     await this.withChain(async (trx, now) => {
       const [{ round }] = await trx('promotion_gate_run').where({ promotion_id: id }).max({ round: 'round' });

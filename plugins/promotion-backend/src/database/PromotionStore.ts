@@ -102,6 +102,12 @@ export interface PromotionStore {
    * when another worker holds it.
    */
   claimExecution(id: string, owner: string, leaseUntil: Date, now: Date, audit: Audit): Promise<Promotion | undefined>;
+  /**
+   * Extends the execution lease while its holder works (a long push), so no
+   * other worker takes the request over meanwhile. Not a state change, so no
+   * audit record. False, writing nothing, when `owner` no longer holds it.
+   */
+  renewLease(id: string, owner: string, leaseUntil: Date): Promise<boolean>;
   /** Stores one evaluation round of a request's gates, with its audit record. */
   recordGateRuns(id: string, runs: GateRun[], audit: Audit): Promise<void>;
   /** The runs of the latest evaluation round of each request. */

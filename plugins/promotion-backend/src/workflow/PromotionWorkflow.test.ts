@@ -84,11 +84,15 @@ describe('PromotionWorkflow', () => {
   });
 
   afterEach(() => {
+    jest.restoreAllMocks();
     repo.cleanup();
     fs.rmSync(cacheDir, { recursive: true, force: true });
   });
 
-  function workflow(environments: unknown[], overrides: { store?: PromotionStore } = {}) {
+  function workflow(
+    environments: unknown[],
+    overrides: { store?: PromotionStore; leaseMs?: number; clock?: () => Date } = {},
+  ) {
     const config = promotionConfigSchema.parse({
       environments,
       gitops: {
@@ -126,8 +130,9 @@ describe('PromotionWorkflow', () => {
       logger,
       loadEntity: async ref => (ref === 'component:default/payments' ? ENTITY : undefined),
       instanceId: 'test-replica',
+      leaseMs: overrides.leaseMs,
       appBaseUrl: 'http://backstage.test',
-      now: () => now,
+      now: overrides.clock ?? (() => now),
     });
   }
 
@@ -210,6 +215,34 @@ describe('PromotionWorkflow', () => {
     expect(items.map(record => record.details)).toEqual([
       { commitSha: theirs, alreadyApplied: true, pinnedByAnotherWriter: true },
     ]);
+  });
+
+  it('renews its execution lease while a slow push runs, so another replica cannot take the request over', async () => {
+    // Real time, a 300 ms lease and a push that takes 1.2 s: without renewals
+    // the lease would be long gone when the other replica tries.
+    const flow = workflow([{ name: 'dev' }, { name: 'staging' }], { leaseMs: 300, clock: () => new Date() });
+    const apply = GitOpsService.prototype.applyPromotion;
+    const takeovers: unknown[] = [];
+    jest.spyOn(GitOpsService.prototype, 'applyPromotion').mockImplementation(async function slow(this: GitOpsService, options) {
+      for (let i = 0; i < 3; i++) {
+        await new Promise(resolve => setTimeout(resolve, 400));
+        takeovers.push(
+          await store.claimExecution(options.promotionId, 'other-replica', new Date(Date.now() + 300), new Date(), {
+            action: 'promotion.executing',
+            actor: 'plugin:promotion',
+          }),
+        );
+      }
+      return apply.call(this, options);
+    });
+
+    const promotion = await promote(flow);
+
+    expect(takeovers).toEqual([undefined, undefined, undefined]);
+    expect(await status(promotion.id)).toBe('succeeded');
+    expect(commits()).toBe(2);
+    const { items } = await auditLog.list({ promotionId: promotion.id, action: 'promotion.executing' });
+    expect(items.map(record => record.details.leaseOwner)).toEqual(['test-replica']);
   });
 
   it('waits on a pending gate and moves on when the scheduler finds it due', async () => {

@@ -71,6 +71,8 @@ export class PromotionWorkflow {
       loadEntity: EntityLoader;
       /** Identifies this replica in leases. */
       instanceId: string;
+      /** How long an execution lease lasts; renewed at a third of it while git works. 5 minutes by default. */
+      leaseMs?: number;
       /** The Backstage frontend, for links back from pull requests. */
       appBaseUrl: string;
       notifier?: PromotionNotifier;
@@ -804,7 +806,7 @@ export class PromotionWorkflow {
 
   private async execute(promotion: Promotion, entity: Entity, now: Date): Promise<boolean> {
     const { store, gitops, logger, instanceId } = this.options;
-    const claimed = await store.claimExecution(promotion.id, instanceId, new Date(now.getTime() + LEASE_MS), now, {
+    const claimed = await store.claimExecution(promotion.id, instanceId, new Date(now.getTime() + this.leaseMs), now, {
       action: 'promotion.executing',
       actor: SCHEDULER,
       entityRef: promotion.entityRef,
@@ -817,28 +819,30 @@ export class PromotionWorkflow {
     let change: AppliedChange;
     let prepared: PreparedRegistries | undefined;
     try {
-      // The build is where the environment pulls it from, by the digest that
-      // was approved, before the change that points the environment at it.
-      prepared = await this.registries.prepare(registryRequest);
-      change = await gitops.applyPromotion({
-        entity,
-        environment,
-        pin: { tag: claimed.artifact.tag, digest: claimed.artifact.digest },
-        promotionId: claimed.id,
-        requestedAt: new Date(claimed.createdAt),
-        promotedBy: claimed.requestedBy,
-        subject: entity.metadata.name,
-        kind: claimed.kind,
-        reason: claimed.reason,
-        trailers: {
-          ...(claimed.bypass ? { 'Bypassed-By': claimed.bypass.by, 'Bypass-Reason': claimed.bypass.reason.replace(/\s+/g, ' ') } : {}),
-          ...(!claimed.artifact.digest && prepared?.digest ? { 'Artifact-Digest': prepared.digest } : {}),
-          'Audit-Head': await store.auditHead(),
-        },
-        pullRequest:
-          environment.delivery === 'pull-request'
-            ? await this.pullRequestContent(claimed)
-            : undefined,
+      change = await this.holdingLease(claimed.id, async () => {
+        // The build is where the environment pulls it from, by the digest that
+        // was approved, before the change that points the environment at it.
+        prepared = await this.registries.prepare(registryRequest);
+        return gitops.applyPromotion({
+          entity,
+          environment,
+          pin: { tag: claimed.artifact.tag, digest: claimed.artifact.digest },
+          promotionId: claimed.id,
+          requestedAt: new Date(claimed.createdAt),
+          promotedBy: claimed.requestedBy,
+          subject: entity.metadata.name,
+          kind: claimed.kind,
+          reason: claimed.reason,
+          trailers: {
+            ...(claimed.bypass ? { 'Bypassed-By': claimed.bypass.by, 'Bypass-Reason': claimed.bypass.reason.replace(/\s+/g, ' ') } : {}),
+            ...(!claimed.artifact.digest && prepared?.digest ? { 'Artifact-Digest': prepared.digest } : {}),
+            'Audit-Head': await store.auditHead(),
+          },
+          pullRequest:
+            environment.delivery === 'pull-request'
+              ? await this.pullRequestContent(claimed)
+              : undefined,
+        });
       });
     } catch (error) {
       if (error instanceof ScmRetryLaterError) {
@@ -910,6 +914,41 @@ export class PromotionWorkflow {
     if (landed) await this.tagLanded(landed, registryRequest);
     // Followed at once: the step that follows sees the deployment source.
     return !!landed && follow;
+  }
+
+  private get leaseMs() {
+    return this.options.leaseMs ?? LEASE_MS;
+  }
+
+  /**
+   * Runs the registry copies and the git change while renewing the execution
+   * lease every third of its length: a push retried against a busy branch or
+   * a large copy may outlast one lease, and an expired lease would let the
+   * scheduler start the same work on another replica meanwhile.
+   */
+  private async holdingLease<T>(id: string, work: () => Promise<T>): Promise<T> {
+    const { store, instanceId, logger } = this.options;
+    const renew = async () => {
+      try {
+        if (!(await store.renewLease(id, instanceId, new Date(this.now().getTime() + this.leaseMs)))) {
+          logger.warn(`Promotion ${id}: this replica no longer holds its execution lease`);
+        }
+      } catch (error) {
+        logger.warn(`Promotion ${id}: could not renew the execution lease (${errorMessage(error)})`);
+      }
+    };
+    let renewing: Promise<void> = Promise.resolve();
+    const timer = setInterval(() => {
+      renewing = renewing.then(renew);
+    }, this.leaseMs / 3);
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
+      // A renewal still on its way must not land after what the caller
+      // writes next (a rate limit's longer lease, the end of execution).
+      await renewing;
+    }
   }
 
   private registryRequest(promotion: Promotion, entity: Entity, environment: EnvironmentConfig): RegistryRequest {
