@@ -54,6 +54,19 @@ export interface AuditListOptions extends AuditFilter {
   limit?: number;
 }
 
+/**
+ * Keeps, of a batch of records, those the reader may see (say, of entities
+ * visible to them in the catalog), in order.
+ */
+export type AuditRecordKeeper = (records: AuditRecordView[]) => Promise<AuditRecordView[]>;
+
+/**
+ * How many records one page reads at most when a keeper drops records: past
+ * it, the page is answered short with a cursor to go on from, so a reader
+ * who may see few records cannot make one request walk the whole chain.
+ */
+const MAX_SCANNED_PER_PAGE = 10_000;
+
 export interface AuditPage {
   items: AuditRecordView[];
   /** Pass as `after` to read the next page; absent on the last page. */
@@ -128,18 +141,41 @@ export class AuditLog {
     return rows.map(toView);
   }
 
-  async list(options: AuditListOptions = {}): Promise<AuditPage> {
+  /**
+   * A page of the selected records, oldest first. With `keep`, only the
+   * records it keeps are listed; a page may then hold fewer than `limit`
+   * records and still have a `nextCursor`, when many were passed over.
+   */
+  async list(options: AuditListOptions = {}, keep?: AuditRecordKeeper): Promise<AuditPage> {
     const limit = options.limit ?? DEFAULT_LIMIT;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
       throw new InputError(`limit must be an integer from 1 to ${MAX_LIMIT}`);
     }
-    const rows: AuditRecordRow[] = await this.select(options)
-      .orderBy('seq', 'asc')
-      .limit(limit + 1);
-    const items = rows.slice(0, limit).map(toView);
-    return rows.length > limit
-      ? { items, nextCursor: items[items.length - 1].seq }
-      : { items };
+    const items: AuditRecordView[] = [];
+    let after = options.after ?? 0;
+    let scanned = 0;
+    for (;;) {
+      const rows: AuditRecordRow[] = await this.select({ ...options, after })
+        .orderBy('seq', 'asc')
+        .limit(limit + 1);
+      const read = rows.slice(0, limit).map(toView);
+      const kept = keep ? await keep(read) : read;
+      for (const record of kept) {
+        if (items.length === limit) break;
+        items.push(record);
+      }
+      const last = read[read.length - 1];
+      const more = rows.length > limit;
+      if (items.length === limit) {
+        // Full: the next page starts after the last record listed.
+        const cursor = items[items.length - 1].seq;
+        return more || cursor !== last?.seq ? { items, nextCursor: cursor } : { items };
+      }
+      scanned += read.length;
+      if (!more) return { items };
+      after = last.seq;
+      if (scanned >= MAX_SCANNED_PER_PAGE) return { items, nextCursor: after };
+    }
   }
 
   /**
@@ -150,6 +186,7 @@ export class AuditLog {
   async *export(
     format: AuditExportFormat,
     filter: AuditFilter = {},
+    keep?: AuditRecordKeeper,
   ): AsyncIterable<string> {
     if (format !== 'jsonl' && format !== 'csv') {
       throw new InputError(`Unknown audit export format '${format}'`);
@@ -165,8 +202,9 @@ export class AuditLog {
         .where('seq', '<=', headSeq)
         .orderBy('seq', 'asc')
         .limit(this.batchSize);
-      for (const row of rows) {
-        yield toLine(toView(row));
+      const views = rows.map(toView);
+      for (const record of keep ? await keep(views) : views) {
+        yield toLine(record);
       }
       if (rows.length < this.batchSize) {
         return;

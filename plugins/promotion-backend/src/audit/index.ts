@@ -12,6 +12,7 @@ export type {
   AuditFilter,
   AuditListOptions,
   AuditPage,
+  AuditRecordKeeper,
   AuditRecordView,
   AuditVerification,
   AuditVerifyOptions,

@@ -65,7 +65,11 @@ describe.each(storeTestDatabaseIds())('audit routes on %s', (databaseId: TestDat
   });
 
   async function startBackend(
-    options: { result?: AuthorizeResult.ALLOW | AuthorizeResult.DENY; auditor?: ReturnType<typeof recordingAuditor>['auditor'] } = {},
+    options: {
+      result?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+      auditor?: ReturnType<typeof recordingAuditor>['auditor'];
+      catalog?: ReturnType<typeof catalogServiceMock.mock>;
+    } = {},
   ) {
     return startPromotionBackend({
       repoUrl: repo.url,
@@ -74,7 +78,7 @@ describe.each(storeTestDatabaseIds())('audit routes on %s', (databaseId: TestDat
       services: [
         mockServices.database.factory({ knex }),
         (options.auditor ?? mockServices.auditor.mock()).factory,
-        catalogServiceMock.factory({ entities: [PAYMENTS] }),
+        options.catalog?.factory ?? catalogServiceMock.factory({ entities: [PAYMENTS] }),
         mockServices.permissions.factory({ result: options.result ?? AuthorizeResult.ALLOW }),
       ],
     });
@@ -104,6 +108,102 @@ describe.each(storeTestDatabaseIds())('audit routes on %s', (databaseId: TestDat
 
   /** What an operator reads from the promotion commit, as the README shows. */
   const auditHeadTrailer = () => repo.git(['log', '-1', '--format=%(trailers:key=Audit-Head,valueonly)', 'main']).trim();
+
+  describe('records of entities the reader may not see in the catalog', () => {
+    const CHECKOUT: Entity = {
+      ...PAYMENTS,
+      metadata: { name: 'checkout', namespace: 'default', annotations: { 'promotion.backstage.io/image': 'ghcr.io/acme/checkout' } },
+    };
+    const LEAD = 'user:default/lead';
+    const RILEY = 'user:default/riley';
+    // The lead sees both entities; riley sees payments only.
+    const sees = (user: string, ref: string) => ref === 'component:default/payments' || user === LEAD;
+    const userOf = (options: any) => options.credentials.principal.userEntityRef;
+    const catalog = catalogServiceMock.mock({
+      getEntityByRef: async (ref: any, options: any) => {
+        const entity = [PAYMENTS, CHECKOUT].find(e => `component:default/${e.metadata.name}` === String(ref).toLowerCase());
+        return entity && sees(userOf(options), String(ref).toLowerCase()) ? entity : undefined;
+      },
+      getEntitiesByRefs: async (req: any, options: any) => ({
+        items: req.entityRefs.map((ref: string) =>
+          sees(userOf(options), ref) ? [PAYMENTS, CHECKOUT].find(e => `component:default/${e.metadata.name}` === ref) : undefined,
+        ),
+      }),
+    });
+    const as = (user: string) => mockCredentials.user.header(user);
+
+    async function withBothPromoted() {
+      repo.commitFiles(
+        {
+          'apps/checkout/dev/kustomization.yaml': kustomization('ghcr.io/acme/checkout', '2.1.0', digestOf('d')),
+          'apps/checkout/staging/kustomization.yaml': kustomization('ghcr.io/acme/checkout', '2.0.0', digestOf('c')),
+        },
+        'Add checkout',
+      );
+      const server = await startBackend({ catalog });
+      for (const name of ['payments', 'checkout']) {
+        const created = await request(server)
+          .post('/api/promotion/promotions')
+          .set('Authorization', as(LEAD))
+          .send({ entityRef: `component:default/${name}`, targetEnvironment: 'staging' });
+        expect(created.status).toBe(201);
+        // Landed, so the chain holds every record of both and no push outlives the test.
+        for (let i = 0; ; i++) {
+          const res = await request(server).get(`/api/promotion/promotions/${created.body.id}`).set('Authorization', as(LEAD));
+          if (res.body.status === 'succeeded') break;
+          if (i === 200) throw new Error(`${name} did not land`);
+          await new Promise(resolve => setTimeout(resolve, 50));
+        }
+      }
+      return server;
+    }
+
+    /** Every page of GET /audit, following the cursor. */
+    async function readAll(server: any, user: string, query: Record<string, string> = {}) {
+      const refs: Array<string | null> = [];
+      let after: number | undefined;
+      for (let page = 0; page < 100; page++) {
+        const res = await request(server)
+          .get('/api/promotion/audit')
+          .query({ ...query, ...(after ? { after } : {}) })
+          .set('Authorization', as(user));
+        expect(res.status).toBe(200);
+        refs.push(...res.body.items.map((r: any) => r.entityRef));
+        if (!res.body.nextCursor) return refs;
+        after = res.body.nextCursor;
+      }
+      throw new Error('endless pages');
+    }
+
+    it('leaves them out of GET /audit, page by page, and of a filter naming them', async () => {
+      const server = await withBothPromoted();
+      const all = await readAll(server, LEAD);
+      expect(new Set(all)).toEqual(new Set(['component:default/payments', 'component:default/checkout']));
+
+      const riley = await readAll(server, RILEY);
+      expect(riley.length).toBeGreaterThan(0);
+      expect(riley.every(ref => ref === 'component:default/payments')).toBe(true);
+      expect(riley).toEqual(all.filter(ref => ref !== 'component:default/checkout'));
+      // One record a page, with the hidden ones in between: the same records.
+      expect(await readAll(server, RILEY, { limit: '1' })).toEqual(riley);
+      expect(await readAll(server, RILEY, { entityRef: 'component:default/checkout' })).toEqual([]);
+    });
+
+    it('leaves them out of GET /audit/export, while verify still walks the whole chain', async () => {
+      const server = await withBothPromoted();
+      const exported = async (user: string) => {
+        const res = await request(server).get('/api/promotion/audit/export').set('Authorization', as(user));
+        expect(res.status).toBe(200);
+        return res.text.trim().split('\n').map(line => JSON.parse(line).entityRef);
+      };
+      const lead = await exported(LEAD);
+      expect(lead).toContain('component:default/checkout');
+      expect(await exported(RILEY)).toEqual(lead.filter(ref => ref !== 'component:default/checkout'));
+
+      const verified = await request(server).get('/api/promotion/audit/verify').set('Authorization', as(RILEY));
+      expect(verified.body).toEqual(expect.objectContaining({ ok: true, checked: lead.length }));
+    });
+  });
 
   it('checks anchors from commit trailers, and names a tail cut off with the head set back', async () => {
     const server = await startBackend();

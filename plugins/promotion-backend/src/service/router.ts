@@ -31,7 +31,8 @@ import {
   PromotionStatus,
   syncRequestSchema,
 } from '@internal/plugin-promotion-common';
-import { AuditAction, AuditLog, auditVerifyQuerySchema } from '../audit';
+import { AuditAction, AuditLog, AuditRecordKeeper, auditVerifyQuerySchema } from '../audit';
+import { catalogVisibility } from './catalogVisibility';
 import { PromotionAuthorizer } from '../permissions';
 import { PromotionConfig } from '../config';
 import { PromotionStore } from '../database';
@@ -374,11 +375,21 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.json(workflow.withActions(rerun, caller));
   });
 
-  /** The audit log is for users the policy allows to read it (`promotion.audit.read`). */
-  async function assertAuditReader(req: express.Request) {
+  /**
+   * The audit log is for users the policy allows to read it
+   * (`promotion.audit.read`), and of it only the records of entities they
+   * may see in the catalog (and those of no entity): the answer is the
+   * keeper that drops the others.
+   */
+  async function auditReader(req: express.Request): Promise<AuditRecordKeeper> {
     const credentials = await userCredentials(req);
     const [decision] = await permissions.authorize([{ permission: promotionAuditReadPermission }], { credentials });
     if (decision.result !== AuthorizeResult.ALLOW) throw new NotAllowedError('You may not read the promotion audit log');
+    const visibility = catalogVisibility(catalog, credentials);
+    return async records => {
+      const visible = await visibility(records.flatMap(r => (r.entityRef ? [r.entityRef] : [])));
+      return records.filter(r => !r.entityRef || visible(r.entityRef));
+    };
   }
 
   /** The filters of an audit query (checked after the caller, so a stranger learns nothing from validation). */
@@ -395,14 +406,16 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   }
 
   router.get('/audit', async (req, res) => {
-    await assertAuditReader(req);
+    const keep = await auditReader(req);
     const { format, filter } = auditFilter(req.query);
     if (format) throw new InputError("Invalid audit query: 'format' is for /audit/export");
-    res.json(await auditLog.list(filter));
+    res.json(await auditLog.list(filter, keep));
   });
 
+  // Verification names no record's content, only the chain's seq and hashes,
+  // and must walk every record to prove the chain: it is not filtered.
   router.get('/audit/verify', async (req, res) => {
-    await assertAuditReader(req);
+    await auditReader(req);
     // `anchor` is verify's own parameter; the rest is checked as any audit query.
     const { anchor, ...query } = req.query;
     auditFilter(query);
@@ -411,12 +424,12 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   });
 
   router.get('/audit/export', async (req, res) => {
-    await assertAuditReader(req);
+    const keep = await auditReader(req);
     const { format = 'jsonl', filter } = auditFilter(req.query);
     const { limit: _limit, ...exportFilter } = filter;
     res.setHeader('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="promotion-audit.${format}"`);
-    for await (const line of auditLog.export(format, exportFilter)) res.write(line);
+    for await (const line of auditLog.export(format, exportFilter, keep)) res.write(line);
     res.end();
   });
 
