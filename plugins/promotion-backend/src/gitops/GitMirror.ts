@@ -207,20 +207,20 @@ export class GitMirror {
   }
 
   /** The commits reachable from `commit` that touched the file, newest first. */
-  async fileLog(commit: string, path: string, limit: number): Promise<FileCommit[]> {
-    const out = await this.git(['log', `-${limit}`, `--format=${LOG_FORMAT}`, commit, '--', path]);
+  async fileLog(commit: string, path: string, limit?: number): Promise<FileCommit[]> {
+    const out = await this.git(['log', ...(limit === undefined ? [] : [`-${limit}`]), `--format=${LOG_FORMAT}`, commit, '--', path]);
     return parseLog(out);
   }
 
   /**
-   * The file's content at each of the newest `limit` commits that touched it,
-   * newest first. Contents come from one `cat-file --batch` process rather
+   * The file's content at each of the newest `limit` commits that touched it
+   * (every one of them without a limit), newest first. Contents come from one `cat-file --batch` process rather
    * than a process per commit.
    */
   async fileVersions(
     commit: string,
     path: string,
-    limit: number,
+    limit?: number,
   ): Promise<Array<{ commit: FileCommit; content: string | undefined }>> {
     const commits = await this.fileLog(commit, path, limit);
     // Undefined where the commit deleted the file (or it is not a file there).

@@ -514,6 +514,23 @@ describe('GitOpsService', () => {
   describe('history', () => {
     const DEV = 'apps/payments/dev/kustomization.yaml';
 
+    it('lists every version however long the history, so the oldest build can be rolled back to', async () => {
+      const initial = repo.git(['rev-list', '--max-parents=0', 'main']).trim();
+      const builds = Array.from({ length: 260 }, (_, i) => `1.2.${i}`);
+      const shas = repo.commitSeries(
+        DEV,
+        builds.map((tag, i) => kustomization(IMAGE, tag, `sha256:${String(i).padStart(64, 'c')}`)),
+        i => `Build ${builds[i]}`,
+      );
+      const service = newService();
+      const history = await service.readHistory(entity('payments'), env(service, 'dev'));
+      expect(history).toHaveLength(261);
+      expect(history[0]).toEqual(expect.objectContaining({ artifact: expect.objectContaining({ tag: '1.2.259' }) }));
+      expect(history[0].commit.sha).toBe(shas[259]);
+      expect(history[260].artifact.tag).toBe('1.1.0');
+      expect(history[260].commit.sha).toBe(initial);
+    });
+
     it('credits the oldest version of a limited window to the commit that pinned it, not the oldest commit seen', async () => {
       const initial = repo.git(['rev-list', '--max-parents=0', 'main']).trim();
       repo.commitFiles({ [DEV]: `# reworded\n${kustomization(IMAGE, '1.1.0', digestOf('b'))}` }, 'Reword a comment');

@@ -189,15 +189,17 @@ export class GitOpsService {
 
   /**
    * The versions the environment ran, newest first: one entry per commit that
-   * changed the pinned value, found among the newest `limit` commits that
-   * touched the file (a commit that only reworded a comment is not a version).
+   * changed the pinned value (a commit that only reworded a comment is not a
+   * version), among every commit that touched the file, or among the newest
+   * `limit` of them. The whole history by default: a rollback may go back to
+   * any build the environment ran, however long ago.
    */
   async readHistory(
     entity: Entity,
     environment: EnvironmentConfig,
     options: { limit?: number; snapshot?: GitSnapshot } = {},
   ): Promise<EnvironmentVersion[]> {
-    const limit = options.limit ?? 200;
+    const { limit } = options;
     const [target] = this.targets.targetsFor(entity, environment);
     const mirror = await this.mirror(target.repositoryId);
     const tip = await (options.snapshot ?? this.snapshot()).tipOf(target.repositoryId);
@@ -213,8 +215,8 @@ export class GitOpsService {
     };
     // One commit more than the window, to tell whether the window's oldest
     // version began inside it or before it.
-    const versions = await mirror.fileVersions(tip, target.path, limit + 1);
-    const beyond = versions.length > limit ? versions.pop() : undefined;
+    const versions = await mirror.fileVersions(tip, target.path, limit === undefined ? undefined : limit + 1);
+    const beyond = limit !== undefined && versions.length > limit ? versions.pop() : undefined;
     const history: EnvironmentVersion[] = [];
     let previous: string | undefined;
     let readableSeen = false;

@@ -97,6 +97,20 @@ describe.each(storeTestDatabaseIds())('rollbacks on %s', (databaseId: TestDataba
     return (await store.getPromotion(promotion.id))!;
   }
 
+  it('rolls back to a build that ran 300 versions ago', async () => {
+    repo.commitSeries(
+      file('staging'),
+      Array.from({ length: 300 }, (_, i) => kustomization(IMAGE, `2.0.${i}`, `sha256:${String(i).padStart(64, 'e')}`)),
+      i => `staging 2.0.${i}`,
+    );
+    const flow = workflow();
+    const resolved = await flow.resolveRollback(ENTITY, rollback('staging', { digest: digestOf('b') }));
+    expect(resolved.impact.commitsBetween).toBe(301);
+    const rolledBack = await requestRollback(flow, 'staging', { digest: digestOf('b') });
+    expect(rolledBack.status).toBe('succeeded');
+    expect(repo.readFile(file('staging'))).toBe(kustomization(IMAGE, '1.1.0', digestOf('b')));
+  });
+
   it('plans going back one build as safe, with what it backs out and the diff, writing nothing', async () => {
     const flow = workflow();
     const plan = await flow.planRollback(ENTITY, await flow.resolveRollback(ENTITY, rollback()));
