@@ -100,6 +100,8 @@ export const listPromotionsQuerySchema = z
       .transform(value => value === 'true')
       .optional(),
     limit: z.coerce.number().int().min(1).max(500).optional(),
+    /** The `nextCursor` of the previous page. */
+    cursor: z.string().min(1).max(200).optional(),
   })
   .strict();
 

@@ -423,6 +423,14 @@ export class KnexPromotionStore implements PromotionStore {
     if (filter.entityRef) query.where({ entity_ref: filter.entityRef });
     if (filter.environment) query.where({ target_environment: filter.environment });
     if (filter.statuses) query.whereIn('status', filter.statuses);
+    const after = filter.after;
+    if (after) {
+      query.where(below =>
+        below
+          .where('created_at', '<', after.createdAt)
+          .orWhere(same => same.where('created_at', '=', after.createdAt).andWhere('id', '<', after.id)),
+      );
+    }
     return (await query).map(toPromotion);
   }
 

@@ -29,11 +29,19 @@ export interface NewPromotion {
   hold?: { reason: string };
 }
 
+/** Where a page of requests, newest first, ended: the next page starts below it. */
+export interface PromotionCursor {
+  createdAt: string;
+  id: string;
+}
+
 export interface PromotionFilter {
   entityRef?: string;
   environment?: string;
   statuses?: PromotionStatus[];
   limit?: number;
+  /** Only requests listed after this one (older, or as old with a lower id). */
+  after?: PromotionCursor;
 }
 
 /** Fields a transition may set besides the status; `null` clears a field. */

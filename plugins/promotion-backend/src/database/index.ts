@@ -5,6 +5,7 @@ export type {
   DecisionOutcome,
   NewPromotion,
   StoredDecision,
+  PromotionCursor,
   PromotionFilter,
   PromotionPatch,
   PromotionStore,

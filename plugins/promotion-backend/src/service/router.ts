@@ -28,6 +28,7 @@ import {
   promotionTargetPromotePermission,
   promotionTargetRollbackPermission,
   promotionTargetSyncPermission,
+  Promotion,
   PromotionStatus,
   syncRequestSchema,
 } from '@internal/plugin-promotion-common';
@@ -36,6 +37,7 @@ import { catalogVisibility } from './catalogVisibility';
 import { PromotionAuthorizer } from '../permissions';
 import { PromotionConfig } from '../config';
 import { PromotionStore } from '../database';
+import { parsePromotionCursor, promotionCursor } from './promotionCursor';
 import { Caller, PromotionWorkflow, Requester } from '../workflow';
 
 export interface RouterOptions {
@@ -61,8 +63,11 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.
 
 const promotionIdSchema = z.uuid('must be a promotion id');
 
-/** How many requests are read, newest first, before filtering them for the caller. */
-const MAX_LISTED = 2000;
+/** Requests read from the database at a time for GET /promotions. */
+const LIST_BATCH = 200;
+/** Rows one page of GET /promotions reads at most before it answers with what it found. */
+const MAX_SCANNED = 5000;
+
 
 /**
  * `Component:Default/payments` and `component:default/payments` name one
@@ -277,30 +282,53 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     let statuses: PromotionStatus[] | undefined = query.status ? [query.status] : undefined;
     if (query.awaitingMyApproval) statuses = ['awaiting-approval'];
     const limit = query.limit ?? 100;
-    // Rows are filtered by what the caller may see (and, for what awaits
-    // their approval, by what they may approve) below, so the limit applies
-    // after those filters, not to the rows read.
-    const promotions = await store.listPromotions({
+    const filter = {
       entityRef: query.entityRef ? normaliseEntityRef(query.entityRef) : undefined,
       environment: query.environment,
       statuses,
-      limit: MAX_LISTED,
-    });
-    // Only requests for entities the caller may see, checked in one catalog
-    // call; the caller's actions come from one permission call for them all.
-    const refs = [...new Set(promotions.map(p => p.entityRef))];
-    const { items } = await catalog.getEntitiesByRefs({ entityRefs: refs }, { credentials });
+    };
+    // Rows are filtered by what the caller may see (and, for what awaits
+    // their approval, by what they may approve), so pages of rows are read
+    // from the database, newest first, until the page is full.
+    const entities = new Map<string, Entity | null>();
     const callerFor = await callerOnEach(credentials);
-    const callers = new Map<string, Caller>();
-    for (const entity of items.filter((e): e is Entity => !!e)) {
-      callers.set(stringifyEntityRef(entity), callerFor(entity));
+    const listed: Promotion[] = [];
+    let after = query.cursor ? parsePromotionCursor(query.cursor) : undefined;
+    let scanned = 0;
+    for (;;) {
+      const rows = await store.listPromotions({ ...filter, after, limit: LIST_BATCH });
+      // Only requests for entities the caller may see, checked in one catalog
+      // call per batch; the caller's actions come from one permission call.
+      const unknown = [...new Set(rows.map(p => p.entityRef))].filter(ref => !entities.has(ref));
+      if (unknown.length > 0) {
+        const { items } = await catalog.getEntitiesByRefs({ entityRefs: unknown }, { credentials });
+        unknown.forEach((ref, i) => entities.set(ref, items[i] ?? null));
+      }
+      const visible = rows.filter(p => entities.get(p.entityRef));
+      const shown = (await workflow.withDetails(visible))
+        .map(p => workflow.withActions(p, callerFor(entities.get(p.entityRef)!)))
+        .filter(p => !query.awaitingMyApproval || p.allowedActions?.includes('approve'));
+      for (const promotion of shown) {
+        if (listed.length === limit) break;
+        listed.push(promotion);
+      }
+      scanned += rows.length;
+      const more = rows.length === LIST_BATCH;
+      if (listed.length === limit) {
+        const last = listed[listed.length - 1];
+        const unread = more || last.id !== rows[rows.length - 1]?.id;
+        res.json({ items: listed, ...(unread ? { nextCursor: promotionCursor(last) } : {}) });
+        return;
+      }
+      if (!more) break;
+      after = { createdAt: rows[rows.length - 1].createdAt, id: rows[rows.length - 1].id };
+      if (scanned >= MAX_SCANNED) {
+        // Many rows the caller may not see: answer what was found, and where to go on.
+        res.json({ items: listed, nextCursor: promotionCursor(after) });
+        return;
+      }
     }
-    const visible = (await workflow.withDetails(promotions.filter(p => callers.has(p.entityRef)))).map(p =>
-      workflow.withActions(p, callers.get(p.entityRef)!),
-    );
-    res.json({
-      items: (query.awaitingMyApproval ? visible.filter(p => p.allowedActions?.includes('approve')) : visible).slice(0, limit),
-    });
+    res.json({ items: listed });
   });
 
   router.get('/promotions/:id', async (req, res) => {

@@ -153,7 +153,7 @@ export class PromotionClient implements PromotionApi {
 
   async listPromotions(
     query: ListPromotionsQuery = {},
-  ): Promise<{ items: Promotion[] }> {
+  ): Promise<{ items: Promotion[]; nextCursor?: string }> {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) {
       if (value !== undefined) {
@@ -161,7 +161,7 @@ export class PromotionClient implements PromotionApi {
       }
     }
     const search = params.toString();
-    return this.request<{ items: Promotion[] }>(
+    return this.request<{ items: Promotion[]; nextCursor?: string }>(
       search ? `/promotions?${search}` : '/promotions',
     );
   }
