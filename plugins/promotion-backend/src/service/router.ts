@@ -12,7 +12,7 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ConflictError, InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { CompoundEntityRef, Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   approvalDecisionSchema,
   auditQuerySchema,
@@ -88,9 +88,14 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   const router = Router();
   router.use(express.json());
 
-  async function loadEntity(ref: string, credentials: BackstageCredentials): Promise<Entity> {
+  /**
+   * The entity, as the caller may see it. Path parts are passed as they are,
+   * not joined into a ref string: a kind or namespace holding ':' or '/'
+   * would read back as another entity, or not at all.
+   */
+  async function loadEntity(ref: string | CompoundEntityRef, credentials: BackstageCredentials): Promise<Entity> {
     const entity = await catalog.getEntityByRef(ref, { credentials });
-    if (!entity) throw new NotFoundError(`No entity ${ref}`);
+    if (!entity) throw new NotFoundError(`No entity ${typeof ref === 'string' ? ref : stringifyEntityRef(ref)}`);
     return entity;
   }
 
@@ -175,7 +180,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.get('/entities/:kind/:namespace/:name/pipeline', async (req, res) => {
     const credentials = await userCredentials(req);
     const { kind, namespace, name } = req.params;
-    const entity = await loadEntity(stringifyEntityRef({ kind, namespace, name }), credentials);
+    const entity = await loadEntity({ kind, namespace, name }, credentials);
     res.json(await workflow.getPipeline(entity, await callerOn(credentials, entity)));
   });
 
@@ -183,7 +188,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const credentials = await userCredentials(req);
     const { kind, namespace, name } = req.params;
     const environment = parse(environmentNameSchema, req.params.environment, 'environment');
-    const entity = await loadEntity(stringifyEntityRef({ kind, namespace, name }), credentials);
+    const entity = await loadEntity({ kind, namespace, name }, credentials);
     res.json(await workflow.getHistory(entity, environment));
   });
 
@@ -243,7 +248,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const credentials = await userCredentials(req);
     const { kind, namespace, name } = req.params;
     const environment = parse(environmentNameSchema, req.params.environment, 'environment');
-    const entity = await loadEntity(stringifyEntityRef({ kind, namespace, name }), credentials);
+    const entity = await loadEntity({ kind, namespace, name }, credentials);
     assertKnownEnvironment(entity, environment);
     const caller = await callerOn(credentials, entity);
     if (!caller.decide(promotionTargetRollbackPermission, environment)) {
@@ -260,7 +265,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const { kind, namespace, name } = req.params;
     const environment = parse(environmentNameSchema, req.params.environment, 'environment');
     const body = parse(syncRequestSchema, req.body ?? {}, 'sync');
-    const entity = await loadEntity(stringifyEntityRef({ kind, namespace, name }), credentials);
+    const entity = await loadEntity({ kind, namespace, name }, credentials);
     assertKnownEnvironment(entity, environment);
     const caller = await callerOn(credentials, entity);
     if (!caller.decide(promotionTargetSyncPermission, environment)) {
