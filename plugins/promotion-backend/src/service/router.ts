@@ -68,7 +68,6 @@ const LIST_BATCH = 200;
 /** Rows one page of GET /promotions reads at most before it answers with what it found. */
 const MAX_SCANNED = 5000;
 
-
 /**
  * `Component:Default/payments` and `component:default/payments` name one
  * entity; stored refs are in the second form. Only for refs the schemas
