@@ -11,6 +11,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createTestRepository, digestOf, kustomization, TestRepository } from '../__testUtils__/testRepository';
 import { createStoreTestDatabases, storeTestDatabaseIds } from '../__testUtils__/testDatabases';
 import { startPromotionBackend } from '../__testUtils__/promotionTestBackend';
+import { KnexPromotionStore } from '../database';
 
 jest.setTimeout(60_000);
 
@@ -116,8 +117,8 @@ describe.each(storeTestDatabaseIds())('audit routes on %s', (databaseId: TestDat
     };
     const LEAD = 'user:default/lead';
     const RILEY = 'user:default/riley';
-    // The lead sees both entities; riley sees payments only.
-    const sees = (user: string, ref: string) => ref === 'component:default/payments' || user === LEAD;
+    // The lead (and the plugin itself) sees both entities; riley sees payments only.
+    const sees = (user: string | undefined, ref: string) => ref === 'component:default/payments' || user !== RILEY;
     const userOf = (options: any) => options.credentials.principal.userEntityRef;
     const catalog = catalogServiceMock.mock({
       getEntityByRef: async (ref: any, options: any) => {
@@ -187,6 +188,19 @@ describe.each(storeTestDatabaseIds())('audit routes on %s', (databaseId: TestDat
       // One record a page, with the hidden ones in between: the same records.
       expect(await readAll(server, RILEY, { limit: '1' })).toEqual(riley);
       expect(await readAll(server, RILEY, { entityRef: 'component:default/checkout' })).toEqual([]);
+    });
+
+    it("keeps the records of an entity the catalog no longer holds, for every reader", async () => {
+      const server = await withBothPromoted();
+      await (await KnexPromotionStore.create({ database: { getClient: async () => knex } })).appendAudit({
+        action: 'hold.released',
+        actor: LEAD,
+        entityRef: 'component:default/retired',
+        environment: 'staging',
+      });
+      const riley = await readAll(server, RILEY);
+      expect(riley).toContain('component:default/retired');
+      expect(riley).not.toContain('component:default/checkout');
     });
 
     it('leaves them out of GET /audit/export, while verify still walks the whole chain', async () => {

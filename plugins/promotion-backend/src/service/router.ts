@@ -410,14 +410,14 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   /**
    * The audit log is for users the policy allows to read it
    * (`promotion.audit.read`), and of it only the records of entities they
-   * may see in the catalog (and those of no entity): the answer is the
-   * keeper that drops the others.
+   * may see in the catalog (and those of no entity, or of one the catalog
+   * no longer holds): the answer is the keeper that drops the others.
    */
   async function auditReader(req: express.Request): Promise<AuditRecordKeeper> {
     const credentials = await userCredentials(req);
     const [decision] = await permissions.authorize([{ permission: promotionAuditReadPermission }], { credentials });
     if (decision.result !== AuthorizeResult.ALLOW) throw new NotAllowedError('You may not read the promotion audit log');
-    const visibility = catalogVisibility(catalog, credentials);
+    const visibility = catalogVisibility(catalog, credentials, () => auth.getOwnServiceCredentials());
     return async records => {
       const visible = await visibility(records.flatMap(r => (r.entityRef ? [r.entityRef] : [])));
       return records.filter(r => !r.entityRef || visible(r.entityRef));
