@@ -7,19 +7,30 @@
 import crypto from 'node:crypto';
 import canonicalize from 'canonicalize';
 import knexFactory, { Knex } from 'knex';
-import { AuditLog, GENESIS_HASH, hashRecord } from '../../plugins/promotion-backend/src/audit';
+import {
+  AuditLog,
+  GENESIS_HASH,
+  hashRecord,
+} from '../../plugins/promotion-backend/src/audit';
 import { KnexPromotionStore } from '../../plugins/promotion-backend/src/database';
 
 const DATABASE = 'promotion_audit_scale_bench';
 const ENTITIES = 2000;
 const ENVIRONMENTS = ['dev', 'staging', 'prod'];
 /** A promotion's life as the chain tells it: the records one request leaves. */
-const LIFE = ['promotion.requested', 'promotion.gates-evaluated', 'promotion.approved', 'promotion.executing', 'promotion.executed'];
+const LIFE = [
+  'promotion.requested',
+  'promotion.gates-evaluated',
+  'promotion.approved',
+  'promotion.executing',
+  'promotion.executed',
+];
 const INSERT_BATCH = 1000;
 
 function options() {
   const args = process.argv.slice(2);
-  const value = (name: string) => args.find(a => a.startsWith(`--${name}=`))?.split('=')[1];
+  const value = (name: string) =>
+    args.find(a => a.startsWith(`--${name}=`))?.split('=')[1];
   const quick = args.includes('--quick');
   return {
     records: Number(value('records') ?? (quick ? 100_000 : 1_000_000)),
@@ -30,7 +41,9 @@ function options() {
 
 function percentile(values: number[], p: number) {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  return sorted[
+    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
+  ];
 }
 
 /** The same small pseudo-random sequence on every run, so runs compare. */
@@ -47,7 +60,11 @@ async function freshDatabase(base: string): Promise<Knex> {
   await admin.raw(`DROP DATABASE IF EXISTS ${DATABASE}`);
   await admin.raw(`CREATE DATABASE ${DATABASE}`);
   await admin.destroy();
-  return knexFactory({ client: 'pg', connection: `${base}/${DATABASE}`, pool: { min: 1, max: 4 } });
+  return knexFactory({
+    client: 'pg',
+    connection: `${base}/${DATABASE}`,
+    pool: { min: 1, max: 4 },
+  });
 }
 
 /**
@@ -67,14 +84,34 @@ async function writeChain(db: Knex, count: number, random: () => number) {
     const step = (seq - 1) % LIFE.length;
     if (step === 0) {
       promotionId = crypto.randomUUID();
-      entityRef = `component:default/app-${String(Math.floor(random() * ENTITIES)).padStart(4, '0')}`;
+      entityRef = `component:default/app-${String(
+        Math.floor(random() * ENTITIES),
+      ).padStart(4, '0')}`;
       environment = ENVIRONMENTS[Math.floor(random() * ENVIRONMENTS.length)];
     }
     const action = LIFE[step];
     const createdAt = new Date(start + seq * 1000).toISOString();
     const actor = step === 0 ? 'user:default/riley' : 'plugin:promotion';
-    const details = step === 4 ? { commitSha: crypto.createHash('sha1').update(String(seq)).digest('hex'), alreadyApplied: false } : {};
-    const canonical = canonicalize({ seq, createdAt, action, actor, promotionId, entityRef, environment, details })!;
+    const details =
+      step === 4
+        ? {
+            commitSha: crypto
+              .createHash('sha1')
+              .update(String(seq))
+              .digest('hex'),
+            alreadyApplied: false,
+          }
+        : {};
+    const canonical = canonicalize({
+      seq,
+      createdAt,
+      action,
+      actor,
+      promotionId,
+      entityRef,
+      environment,
+      details,
+    })!;
     const hash = hashRecord(prevHash, canonical);
     rows.push({
       seq,
@@ -92,10 +129,13 @@ async function writeChain(db: Knex, count: number, random: () => number) {
     if (rows.length === INSERT_BATCH || seq === count) {
       await db('promotion_audit_record').insert(rows);
       rows = [];
-      if (seq % 100_000 === 0) process.stderr.write(`  ${seq} records written\n`);
+      if (seq % 100_000 === 0)
+        process.stderr.write(`  ${seq} records written\n`);
     }
   }
-  await db('promotion_audit_head').where({ id: 1 }).update({ seq: count, hash: prevHash });
+  await db('promotion_audit_head')
+    .where({ id: 1 })
+    .update({ seq: count, hash: prevHash });
 }
 
 async function time<T>(work: () => Promise<T>): Promise<[T, number]> {
@@ -106,54 +146,104 @@ async function time<T>(work: () => Promise<T>): Promise<[T, number]> {
 
 async function main() {
   const { records, pages, keep } = options();
-  const base = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING!;
+  const base =
+    process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING!;
   const db = await freshDatabase(base);
   try {
     // The plugin's own migrations make the tables and indexes.
-    await KnexPromotionStore.create({ database: { getClient: async () => db } });
+    await KnexPromotionStore.create({
+      database: { getClient: async () => db },
+    });
     const random = seededRandom(42);
-    process.stderr.write(`Writing ${records} audit records for ${ENTITIES} entities…\n`);
+    process.stderr.write(
+      `Writing ${records} audit records for ${ENTITIES} entities…\n`,
+    );
     const [, writeMs] = await time(() => writeChain(db, records, random));
     await db.raw('ANALYZE promotion_audit_record');
-    const size = (await db.raw(`SELECT pg_size_pretty(pg_total_relation_size('promotion_audit_record')) AS size`)).rows[0].size;
+    const size = (
+      await db.raw(
+        `SELECT pg_size_pretty(pg_total_relation_size('promotion_audit_record')) AS size`,
+      )
+    ).rows[0].size;
 
     const auditLog = new AuditLog(db);
-    const entity = () => `component:default/app-${String(Math.floor(random() * ENTITIES)).padStart(4, '0')}`;
+    const entity = () =>
+      `component:default/app-${String(Math.floor(random() * ENTITIES)).padStart(
+        4,
+        '0',
+      )}`;
     // Warm the caches as a running backend's would be, then measure.
-    for (let i = 0; i < 50; i++) await auditLog.list({ entityRef: entity(), limit: 100 });
+    for (let i = 0; i < 50; i++)
+      await auditLog.list({ entityRef: entity(), limit: 100 });
     const measure = async (name: string, page: () => Promise<unknown>) => {
       const times: number[] = [];
       for (let i = 0; i < pages; i++) times.push((await time(page))[1]);
-      const line = `  ${name.padEnd(44)} n=${pages}  p50=${percentile(times, 50).toFixed(2)} ms  p95=${percentile(times, 95).toFixed(2)} ms  p99=${percentile(times, 99).toFixed(2)} ms`;
+      const line = `  ${name.padEnd(44)} n=${pages}  p50=${percentile(
+        times,
+        50,
+      ).toFixed(2)} ms  p95=${percentile(times, 95).toFixed(
+        2,
+      )} ms  p99=${percentile(times, 99).toFixed(2)} ms`;
       console.log(line);
       return percentile(times, 95);
     };
-    console.log(`audit-scale: ${records} records on PostgreSQL (${size}), written in ${(writeMs / 1000).toFixed(1)} s`);
-    const firstPage = await measure("an entity's first page (100)", () => auditLog.list({ entityRef: entity(), limit: 100 }));
-    await measure("an entity's page after a cursor", () =>
-      auditLog.list({ entityRef: entity(), after: Math.floor(random() * records * 0.9), limit: 100 }),
+    console.log(
+      `audit-scale: ${records} records on PostgreSQL (${size}), written in ${(
+        writeMs / 1000
+      ).toFixed(1)} s`,
     );
-    await measure("an entity in one environment (100)", () =>
-      auditLog.list({ entityRef: entity(), environment: ENVIRONMENTS[Math.floor(random() * 3)], limit: 100 }),
+    const firstPage = await measure("an entity's first page (100)", () =>
+      auditLog.list({ entityRef: entity(), limit: 100 }),
+    );
+    await measure("an entity's page after a cursor", () =>
+      auditLog.list({
+        entityRef: entity(),
+        after: Math.floor(random() * records * 0.9),
+        limit: 100,
+      }),
+    );
+    await measure('an entity in one environment (100)', () =>
+      auditLog.list({
+        entityRef: entity(),
+        environment: ENVIRONMENTS[Math.floor(random() * 3)],
+        limit: 100,
+      }),
     );
     await measure('a promotion (its records)', async () => {
       const seq = 1 + Math.floor(random() * records);
-      const row = await db('promotion_audit_record').where({ seq }).first('promotion_id');
+      const row = await db('promotion_audit_record')
+        .where({ seq })
+        .first('promotion_id');
       return auditLog.list({ promotionId: row.promotion_id, limit: 100 });
     });
     const [verification, verifyMs] = await time(() => auditLog.verify());
     if (!verification.ok || verification.checked !== records) {
-      throw new Error(`The chain did not verify: ${JSON.stringify(verification)}`);
+      throw new Error(
+        `The chain did not verify: ${JSON.stringify(verification)}`,
+      );
     }
     const perSecond = Math.round(records / (verifyMs / 1000));
-    console.log(`  verify: ${records} records in ${(verifyMs / 1000).toFixed(1)} s (${perSecond} records/s)`);
-    const met = [firstPage <= 20 ? 'page p95 <= 20 ms: met' : 'page p95 <= 20 ms: NOT met'];
+    console.log(
+      `  verify: ${records} records in ${(verifyMs / 1000).toFixed(
+        1,
+      )} s (${perSecond} records/s)`,
+    );
+    const met = [
+      firstPage <= 20 ? 'page p95 <= 20 ms: met' : 'page p95 <= 20 ms: NOT met',
+    ];
     console.log(`targets: ${met.join(', ')}`);
-    console.log(`audit-scale records=${records} page_p95_ms=${firstPage.toFixed(2)} verify_records_per_s=${perSecond}`);
+    console.log(
+      `audit-scale records=${records} page_p95_ms=${firstPage.toFixed(
+        2,
+      )} verify_records_per_s=${perSecond}`,
+    );
   } finally {
     await db.destroy();
     if (!keep) {
-      const admin = knexFactory({ client: 'pg', connection: `${base}/postgres` });
+      const admin = knexFactory({
+        client: 'pg',
+        connection: `${base}/postgres`,
+      });
       await admin.raw(`DROP DATABASE IF EXISTS ${DATABASE}`);
       await admin.destroy();
     }

@@ -7,19 +7,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import knexFactory, { Knex } from 'knex';
-import { ConfigReader } from '@backstage/config';
-import { LoggerService } from '@backstage/backend-plugin-api';
-import { Entity } from '@backstage/catalog-model';
+import { Knex } from 'knex';
 import {
   ACTIVE_PROMOTION_STATUSES,
-  ANNOTATION_PROMOTION_IMAGE,
 } from '@internal/plugin-promotion-common';
-import { readPromotionConfig } from '../../plugins/promotion-backend/src/config';
 import { KnexPromotionStore } from '../../plugins/promotion-backend/src/database';
 import { GitOpsService } from '../../plugins/promotion-backend/src/gitops';
 import { runGit } from '../../plugins/promotion-backend/src/gitops/runGit';
 import { baselinePromotion } from './baseline';
+import { benchConfig, entityOf, logger, memoryStore, warnings } from './benchPlugin';
 import { createPluginPath, PluginPath } from './pluginPath';
 import { Call, instrumentGitMirror, recordCalls } from './gitProfile';
 import {
@@ -27,7 +23,6 @@ import {
   generateRepository,
   git,
   GitOpsRepository,
-  imageOf,
   landCiCommit,
   overlay,
   overlayPath,
@@ -36,11 +31,6 @@ import {
 } from './gitopsRepository';
 
 const WHAT_IF = ['commit-graph'];
-
-const MIGRATIONS_DIR = path.resolve(
-  __dirname,
-  '../../plugins/promotion-backend/migrations',
-);
 
 interface Options {
   quick: boolean;
@@ -159,32 +149,6 @@ function percentile(values: number[], p: number) {
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-function entityOf(app: string): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name: app,
-      namespace: 'default',
-      annotations: { [ANNOTATION_PROMOTION_IMAGE]: imageOf(app) },
-    },
-    spec: {
-      type: 'service',
-      lifecycle: 'production',
-      owner: 'group:default/shop',
-    },
-  };
-}
-
-const warnings: string[] = [];
-const logger: LoggerService = {
-  debug() {},
-  info() {},
-  warn: (message: string) => void warnings.push(message),
-  error: (message: string) => void warnings.push(message),
-  child: () => logger,
-} as unknown as LoggerService;
-
 interface OursSample {
   totalMs: number;
   requestMs: number;
@@ -216,29 +180,8 @@ class Ours {
   ) {}
 
   static async create(repository: GitOpsRepository, cacheDir: string) {
-    const knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: ':memory:' },
-      useNullAsDefault: true,
-    });
-    await knex.migrate.latest({ directory: MIGRATIONS_DIR });
-    const store = new KnexPromotionStore(knex);
-    const config = readPromotionConfig(
-      new ConfigReader({
-        promotion: {
-          environments: [
-            { name: 'dev' },
-            { name: 'staging' },
-            { name: 'prod' },
-          ],
-          gitops: {
-            repositories: [
-              { id: 'platform', url: repository.url, branch: 'main' },
-            ],
-          },
-        },
-      }),
-    );
+    const { knex, store } = await memoryStore();
+    const config = benchConfig(repository.url);
     const gitops = new GitOpsService({ config, cacheDir, logger });
     const workflow = createPluginPath({
       config,
