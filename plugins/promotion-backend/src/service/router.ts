@@ -33,7 +33,7 @@ import {
   syncRequestSchema,
 } from '@internal/plugin-promotion-common';
 import { AuditAction, AuditLog, AuditRecordKeeper, auditVerifyQuerySchema } from '../audit';
-import { catalogVisibility } from './catalogVisibility';
+import { catalogLookup, catalogVisibility } from './catalogVisibility';
 import { PromotionAuthorizer } from '../permissions';
 import { PromotionConfig } from '../config';
 import { PromotionStore } from '../database';
@@ -294,7 +294,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     // Rows are filtered by what the caller may see (and, for what awaits
     // their approval, by what they may approve), so pages of rows are read
     // from the database, newest first, until the page is full.
-    const entities = new Map<string, Entity | null>();
+    const entitiesOf = catalogLookup(catalog, credentials);
     const callerFor = await callerOnEach(credentials);
     const listed: Promotion[] = [];
     let after = query.cursor ? parsePromotionCursor(query.cursor) : undefined;
@@ -303,14 +303,10 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       const rows = await store.listPromotions({ ...filter, after, limit: LIST_BATCH });
       // Only requests for entities the caller may see, checked in one catalog
       // call per batch; the caller's actions come from one permission call.
-      const unknown = [...new Set(rows.map(p => p.entityRef))].filter(ref => !entities.has(ref));
-      if (unknown.length > 0) {
-        const { items } = await catalog.getEntitiesByRefs({ entityRefs: unknown }, { credentials });
-        unknown.forEach((ref, i) => entities.set(ref, items[i] ?? null));
-      }
-      const visible = rows.filter(p => entities.get(p.entityRef));
+      const entityOf = await entitiesOf(rows.map(p => p.entityRef));
+      const visible = rows.filter(p => entityOf(p.entityRef));
       const shown = (await workflow.withDetails(visible))
-        .map(p => workflow.withActions(p, callerFor(entities.get(p.entityRef)!)))
+        .map(p => workflow.withActions(p, callerFor(entityOf(p.entityRef)!)))
         .filter(p => !query.awaitingMyApproval || p.allowedActions?.includes('approve'));
       for (const promotion of shown) {
         if (listed.length === limit) break;
