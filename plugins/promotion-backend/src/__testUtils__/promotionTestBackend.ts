@@ -1,7 +1,20 @@
 import { ServiceFactory } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { JsonObject } from '@backstage/types';
+import { Entity } from '@backstage/catalog-model';
 import { promotionPlugin } from '../plugin';
+
+/** A component with the promotion image annotation, `ghcr.io/acme/<name>`. */
+export const componentEntity = (name: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name,
+    namespace: 'default',
+    annotations: { 'promotion.backstage.io/image': `ghcr.io/acme/${name}` },
+  },
+  spec: { owner: 'group:default/team-a' },
+});
 
 /** The three-step pipeline most router tests promote through. */
 export const DEV_STAGING_PROD: JsonObject[] = [{ name: 'dev' }, { name: 'staging' }, { name: 'prod' }];

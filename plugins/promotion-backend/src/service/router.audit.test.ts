@@ -3,27 +3,22 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { Knex } from 'knex';
-import { Entity } from '@backstage/catalog-model';
 import { AuditorService, AuditorServiceCreateEventOptions } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, TestDatabaseId } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createTestRepository, digestOf, kustomization, TestRepository } from '../__testUtils__/testRepository';
 import { createStoreTestDatabases, storeTestDatabaseIds } from '../__testUtils__/testDatabases';
-import { startPromotionBackend } from '../__testUtils__/promotionTestBackend';
+import { componentEntity, startPromotionBackend } from '../__testUtils__/promotionTestBackend';
 import { KnexPromotionStore } from '../database';
+import { hidingCatalog } from '../__testUtils__/hidingCatalog';
 
 jest.setTimeout(60_000);
 
 const databases = createStoreTestDatabases();
 
 const IMAGE = 'ghcr.io/acme/payments';
-const PAYMENTS: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name: 'payments', namespace: 'default', annotations: { 'promotion.backstage.io/image': IMAGE } },
-  spec: { owner: 'group:default/team-a' },
-};
+const PAYMENTS = componentEntity('payments');
 const ANCHOR = /^\d+:[0-9a-f]{64}$/;
 
 type SentEvent = Pick<AuditorServiceCreateEventOptions, 'eventId' | 'severityLevel' | 'meta'> & {
@@ -111,25 +106,12 @@ describe.each(storeTestDatabaseIds())('audit routes on %s', (databaseId: TestDat
   const auditHeadTrailer = () => repo.git(['log', '-1', '--format=%(trailers:key=Audit-Head,valueonly)', 'main']).trim();
 
   describe('records of entities the reader may not see in the catalog', () => {
-    const CHECKOUT: Entity = {
-      ...PAYMENTS,
-      metadata: { name: 'checkout', namespace: 'default', annotations: { 'promotion.backstage.io/image': 'ghcr.io/acme/checkout' } },
-    };
     const LEAD = 'user:default/lead';
     const RILEY = 'user:default/riley';
     // The lead (and the plugin itself) sees both entities; riley sees payments only.
-    const sees = (user: string | undefined, ref: string) => ref === 'component:default/payments' || user !== RILEY;
-    const userOf = (options: any) => options.credentials.principal.userEntityRef;
-    const catalog = catalogServiceMock.mock({
-      getEntityByRef: async (ref: any, options: any) => {
-        const entity = [PAYMENTS, CHECKOUT].find(e => `component:default/${e.metadata.name}` === String(ref).toLowerCase());
-        return entity && sees(userOf(options), String(ref).toLowerCase()) ? entity : undefined;
-      },
-      getEntitiesByRefs: async (req: any, options: any) => ({
-        items: req.entityRefs.map((ref: string) =>
-          sees(userOf(options), ref) ? [PAYMENTS, CHECKOUT].find(e => `component:default/${e.metadata.name}` === ref) : undefined,
-        ),
-      }),
+    const catalog = hidingCatalog([PAYMENTS, componentEntity('checkout')], {
+      user: RILEY,
+      sees: ['component:default/payments'],
     });
     const as = (user: string) => mockCredentials.user.header(user);
 

@@ -4,11 +4,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import request from 'supertest';
 import { Knex } from 'knex';
-import {
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { AuditorService } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
@@ -23,7 +19,10 @@ import {
   kustomization,
   TestRepository,
 } from '../__testUtils__/testRepository';
-import { startPromotionBackend } from '../__testUtils__/promotionTestBackend';
+import {
+  componentEntity,
+  startPromotionBackend,
+} from '../__testUtils__/promotionTestBackend';
 import {
   anyBody,
   anyQueryEntries,
@@ -45,16 +44,7 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 const NUM_RUNS = 75;
 
 const IMAGE = 'ghcr.io/acme/payments';
-const PAYMENTS: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'payments',
-    namespace: 'default',
-    annotations: { 'promotion.backstage.io/image': IMAGE },
-  },
-  spec: { owner: 'group:default/team-a' },
-};
+const PAYMENTS = componentEntity('payments');
 
 interface FuzzCall {
   method: 'get' | 'post';
@@ -322,6 +312,40 @@ const postBody = (arbitrary: fc.Arbitrary<FuzzBody>, invalidAs: string) =>
     ...(body.schemaInvalid ? { invalidAs } : {}),
   }));
 
+/**
+ * Calls of `POST /promotions/:id/<action>`: bodies that break the schema, for
+ * the seeded request or one that does not exist, and a valid body for one
+ * that does not exist (a 404, since the body is checked first).
+ */
+const requestActionCalls = (
+  seeded: Seeded,
+  action: string,
+  bodies: fc.Arbitrary<FuzzBody>[],
+  invalidAs: string,
+  validBody: object,
+) =>
+  fc.oneof(
+    fc
+      .tuple(
+        fc.oneof(fc.constant(seeded.awaitingId), unknownId(seeded)),
+        fc.oneof(...bodies.map(body => postBody(body, invalidAs))),
+      )
+      .map(
+        ([id, call]): FuzzCall => ({
+          method: 'post',
+          path: `/promotions/${id}/${action}`,
+          ...call,
+        }),
+      ),
+    unknownId(seeded).map(
+      (id): FuzzCall => ({
+        method: 'post',
+        path: `/promotions/${id}/${action}`,
+        body: json(validBody),
+      }),
+    ),
+  );
+
 // --- Queries ---------------------------------------------------------------
 
 /**
@@ -509,57 +533,28 @@ const MUTATIONS: Route[] = [
   [
     'POST /promotions/:id/approvals',
     seeded =>
-      fc.oneof(
-        fc
-          .tuple(
-            fc.oneof(fc.constant(seeded.awaitingId), unknownId(seeded)),
-            fc.oneof(
-              postBody(decisionBody, 'Invalid decision'),
-              postBody(anyBody(['decision']), 'Invalid decision'),
-            ),
-          )
-          .map(
-            ([id, call]): FuzzCall => ({
-              method: 'post',
-              path: `/promotions/${id}/approvals`,
-              ...call,
-            }),
-          ),
-        unknownId(seeded).map(
-          (id): FuzzCall => ({
-            method: 'post',
-            path: `/promotions/${id}/approvals`,
-            body: json({ decision: 'reject' }),
-          }),
-        ),
+      requestActionCalls(
+        seeded,
+        'approvals',
+        [decisionBody, anyBody(['decision'])],
+        'Invalid decision',
+        {
+          decision: 'reject',
+          comment: 'not during the sale',
+        },
       ),
   ],
   [
     'POST /promotions/:id/bypass',
     seeded =>
-      fc.oneof(
-        fc
-          .tuple(
-            fc.oneof(fc.constant(seeded.awaitingId), unknownId(seeded)),
-            fc.oneof(
-              postBody(bypassBody, 'Invalid bypass'),
-              postBody(anyBody(['reason']), 'Invalid bypass'),
-            ),
-          )
-          .map(
-            ([id, call]): FuzzCall => ({
-              method: 'post',
-              path: `/promotions/${id}/bypass`,
-              ...call,
-            }),
-          ),
-        unknownId(seeded).map(
-          (id): FuzzCall => ({
-            method: 'post',
-            path: `/promotions/${id}/bypass`,
-            body: json({ reason: 'payments outage: ship the fix' }),
-          }),
-        ),
+      requestActionCalls(
+        seeded,
+        'bypass',
+        [bypassBody, anyBody(['reason'])],
+        'Invalid bypass',
+        {
+          reason: 'payments outage: ship the fix',
+        },
       ),
   ],
   [

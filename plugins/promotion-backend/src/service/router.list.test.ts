@@ -3,13 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { Knex } from 'knex';
-import { Entity } from '@backstage/catalog-model';
 import {
   mockCredentials,
   mockServices,
   TestDatabaseId,
 } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { KnexPromotionStore } from '../database';
 import {
@@ -22,44 +20,26 @@ import {
   createStoreTestDatabases,
   storeTestDatabaseIds,
 } from '../__testUtils__/testDatabases';
-import { startPromotionBackend } from '../__testUtils__/promotionTestBackend';
+import {
+  componentEntity,
+  startPromotionBackend,
+} from '../__testUtils__/promotionTestBackend';
+import { hidingCatalog } from '../__testUtils__/hidingCatalog';
 
 jest.setTimeout(120_000);
 
 const databases = createStoreTestDatabases();
 
-const entity = (name: string): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name,
-    namespace: 'default',
-    annotations: { 'promotion.backstage.io/image': `ghcr.io/acme/${name}` },
-  },
-  spec: { owner: 'group:default/team-a' },
-});
-const ENTITIES = [entity('payments'), entity('checkout')];
 const LEAD = 'user:default/lead';
 const RILEY = 'user:default/riley';
 // The lead sees both entities; riley sees payments only.
-const sees = (user: string, ref: string) =>
-  ref === 'component:default/payments' || user === LEAD;
-const find = (ref: string) =>
-  ENTITIES.find(
-    e => `component:default/${e.metadata.name}` === ref.toLowerCase(),
-  );
-const userOf = (options: any) => options.credentials.principal.userEntityRef;
-const catalog = catalogServiceMock.mock({
-  getEntityByRef: async (ref: any, options: any) =>
-    sees(userOf(options), String(ref).toLowerCase())
-      ? find(String(ref))
-      : undefined,
-  getEntitiesByRefs: async (req: any, options: any) => ({
-    items: req.entityRefs.map((ref: string) =>
-      sees(userOf(options), ref) ? find(ref) : undefined,
-    ),
-  }),
-});
+const catalog = hidingCatalog(
+  [componentEntity('payments'), componentEntity('checkout')],
+  {
+    user: RILEY,
+    sees: ['component:default/payments'],
+  },
+);
 
 describe.each(storeTestDatabaseIds())(
   'GET /promotions on %s',

@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { JsonObject } from '@backstage/types';
-import { Entity } from '@backstage/catalog-model';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -13,21 +12,12 @@ import {
   kustomization,
   TestRepository,
 } from '../__testUtils__/testRepository';
-import { DEV_STAGING_PROD, startPromotionBackend } from '../__testUtils__/promotionTestBackend';
+import { componentEntity, DEV_STAGING_PROD, startPromotionBackend } from '../__testUtils__/promotionTestBackend';
 
 jest.setTimeout(60_000);
 
 const IMAGE = 'ghcr.io/acme/payments';
-const PAYMENTS: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'payments',
-    namespace: 'default',
-    annotations: { 'promotion.backstage.io/image': IMAGE },
-  },
-  spec: { owner: 'group:default/team-a' },
-};
+const PAYMENTS = componentEntity('payments');
 
 const SOME_ID = '3f0c1a52-8f3e-4d5b-9b7a-0e6f1c2d4a5b';
 
