@@ -13,6 +13,8 @@ import {
   hashRecord,
 } from '../../plugins/promotion-backend/src/audit';
 import { KnexPromotionStore } from '../../plugins/promotion-backend/src/database';
+import { seededRandom } from '../promotion-latency/gitopsRepository';
+import { percentile } from '../promotion-latency/percentile';
 
 const DATABASE = 'promotion_audit_scale_bench';
 const ENTITIES = 2000;
@@ -36,22 +38,6 @@ function options() {
     records: Number(value('records') ?? (quick ? 100_000 : 1_000_000)),
     pages: Number(value('pages') ?? (quick ? 300 : 1000)),
     keep: args.includes('--keep'),
-  };
-}
-
-function percentile(values: number[], p: number) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[
-    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
-  ];
-}
-
-/** The same small pseudo-random sequence on every run, so runs compare. */
-function seededRandom(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 2 ** 32;
   };
 }
 

@@ -15,6 +15,7 @@ import { KnexPromotionStore } from '../../plugins/promotion-backend/src/database
 import { GitOpsService } from '../../plugins/promotion-backend/src/gitops';
 import { runGit } from '../../plugins/promotion-backend/src/gitops/runGit';
 import { baselinePromotion } from './baseline';
+import { percentile } from './percentile';
 import { benchConfig, entityOf, logger, memoryStore, warnings } from './benchPlugin';
 import { createPluginPath, PluginPath } from './pluginPath';
 import { Call, instrumentGitMirror, recordCalls } from './gitProfile';
@@ -142,12 +143,6 @@ function fileSystemOf(dir: string) {
 
 const progress = (message: string) => process.stderr.write(`› ${message}\n`);
 const ms = (value: number) => value.toFixed(1);
-
-function percentile(values: number[], p: number) {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 interface OursSample {
   totalMs: number;
