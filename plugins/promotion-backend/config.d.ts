@@ -266,6 +266,15 @@ export interface Config {
         /** Default: `promotion@backstage.local`. */
         email?: string;
       };
+      /**
+       * How old the branch tip that the entity tab reads (pipeline, version history) may be:
+       * a read within this long of the last fetch runs no git command, so a tab open in many
+       * browsers costs one fetch per repository per window. A commit another writer (CI, a
+       * person, another replica) pushed shows within this long; this backend's own
+       * promotions show at once. Requests, promotions and rollbacks always fetch.
+       * A duration like `5s` or `{ seconds: 5 }`. Default: 5 seconds.
+       */
+      maxReadAge?: HumanDuration | string;
     };
     /**
      * OCI registries that builds are resolved in (tag-only pins get their digest),

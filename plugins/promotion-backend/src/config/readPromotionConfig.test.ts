@@ -58,7 +58,16 @@ describe('readPromotionConfig', () => {
         name: 'Backstage Promotion',
         email: 'promotion@backstage.local',
       },
+      maxReadAge: { seconds: 5 },
     });
+  });
+
+  it('reads gitops.maxReadAge as a duration, and refuses zero naming the key', () => {
+    const config = minimal();
+    (config.gitops as JsonObject).maxReadAge = '30s';
+    expect(durationToMilliseconds(read(config).gitops.maxReadAge)).toBe(30_000);
+    (config.gitops as JsonObject).maxReadAge = '0s';
+    expect(errorFor(config)).toContain('promotion.gitops.maxReadAge: must be longer than zero');
   });
 
   it('keeps what is configured, including environment settings read elsewhere', () => {

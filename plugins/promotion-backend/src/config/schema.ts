@@ -259,6 +259,11 @@ export const promotionConfigSchema = strictObject({
       name: z.string().min(1).default('Backstage Promotion'),
       email: z.string().min(1).default('promotion@backstage.local'),
     }).prefault({}),
+    /**
+     * How old the branch tip that pages read (pipeline, history) may be.
+     * Requests, promotions and rollbacks always fetch.
+     */
+    maxReadAge: durationSchema.default({ seconds: 5 }),
   }),
   /**
    * Environments that need approval refuse to run while the permission

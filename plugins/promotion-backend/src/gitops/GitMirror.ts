@@ -33,6 +33,8 @@ export type AuthorizationSource = () => Promise<string | undefined>;
 export type PushResult = { ok: true } | { ok: false; rejected: true; message: string };
 
 const SYMLINK_MODE = '120000';
+/** A full commit id (SHA-1 or SHA-256), as opposed to a ref name. */
+const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const LOG_FORMAT =
   '%H%x1f%an%x1f%ae%x1f%cI%x1f%(trailers:key=Promoted-By,valueonly,separator=%x2C)%x1f%(trailers:key=Bypassed-By,valueonly,separator=%x2C)%x1e';
 
@@ -47,6 +49,10 @@ const LOG_FORMAT =
  */
 export class GitMirror {
   private fetching: Promise<string> | undefined;
+  /** The tip the last fetch (or push) saw, and when it began: the remote was there then or later. */
+  private lastKnown: { tip: string; at: number } | undefined;
+  /** `lastCommitChanging` answers per commit, path and value (commits never change). */
+  private readonly commitLookups = new Map<string, Promise<FileCommit | undefined>>();
   private hasChangedPathFilters = false;
   /** Paths already checked for symbolic links, per commit (trees never change). */
   private readonly checkedPaths = new Set<string>();
@@ -108,6 +114,7 @@ export class GitMirror {
   fetch(): Promise<string> {
     if (!this.fetching) {
       this.fetching = (async () => {
+        const startedAt = Date.now();
         try {
           await this.gitRemote([
             'fetch',
@@ -118,13 +125,32 @@ export class GitMirror {
             `refs/heads/${this.branch}:${this.trackingRef}`,
           ]);
           await this.ensureChangedPathFilters();
-          return await this.shaOf(this.trackingRef);
+          const tip = await this.shaOf(this.trackingRef);
+          this.remember(tip, startedAt);
+          return tip;
         } finally {
           this.fetching = undefined;
         }
       })();
     }
     return this.fetching;
+  }
+
+  /**
+   * The branch tip as the remote had it at most `maxAgeMs` ago: the last
+   * fetch's (or this mirror's own push's) when it is that recent, else a new
+   * fetch. Pages that many people keep open read through this, so reading
+   * them again runs no git command while the window lasts.
+   */
+  recentTip(maxAgeMs: number): Promise<string> {
+    const known = this.lastKnown;
+    if (known && Date.now() - known.at <= maxAgeMs) return Promise.resolve(known.tip);
+    return this.fetch();
+  }
+
+  /** Keeps the newest sighting: a fetch that began before a push ended after it saw less. */
+  private remember(tip: string, at: number) {
+    if (!this.lastKnown || this.lastKnown.at <= at) this.lastKnown = { tip, at };
   }
 
   /**
@@ -194,11 +220,23 @@ export class GitMirror {
    * The newest commit reachable from `commit` that changed how often `needle`
    * occurs in the file: for a value present now, the commit that put it there.
    */
-  async lastCommitChanging(commit: string, path: string, needle?: string): Promise<FileCommit | undefined> {
-    const args = ['log', '-1', `--format=${LOG_FORMAT}`];
-    if (needle) args.push(`-S${needle}`);
-    const out = await this.git([...args, commit, '--', path]);
-    return parseLog(out)[0];
+  lastCommitChanging(commit: string, path: string, needle?: string): Promise<FileCommit | undefined> {
+    const lookup = async () => {
+      const args = ['log', '-1', `--format=${LOG_FORMAT}`];
+      if (needle) args.push(`-S${needle}`);
+      return parseLog(await this.git([...args, commit, '--', path]))[0];
+    };
+    // The answer for a commit id never changes; a ref name's would.
+    if (!OBJECT_ID.test(commit)) return lookup();
+    const key = `${commit}\0${path}\0${needle ?? ''}`;
+    let answer = this.commitLookups.get(key);
+    if (!answer) {
+      answer = lookup();
+      answer.catch(() => this.commitLookups.delete(key));
+      if (this.commitLookups.size >= 10_000) this.commitLookups.clear();
+      this.commitLookups.set(key, answer);
+    }
+    return answer;
   }
 
   /** The (first) parent of a commit, or undefined for a root commit. */
@@ -326,9 +364,13 @@ export class GitMirror {
    */
   async push(commit: string, options: { branch?: string; force?: boolean } = {}): Promise<PushResult> {
     const branch = options.branch ?? this.branch;
+    const startedAt = Date.now();
     try {
       await this.gitRemote(['push', this.url, `${options.force ? '+' : ''}${commit}:refs/heads/${branch}`]);
-      if (branch === this.branch) await this.git(['update-ref', this.trackingRef, commit]);
+      if (branch === this.branch) {
+        await this.git(['update-ref', this.trackingRef, commit]);
+        this.remember(commit, startedAt);
+      }
       return { ok: true };
     } catch (error) {
       const failure = error instanceof GitCommandError ? classifyPushFailure(error.stderr) : undefined;

@@ -1,3 +1,4 @@
+import childProcess from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -170,6 +171,71 @@ describe('GitOpsService', () => {
     } finally {
       prodRepo.cleanup();
     }
+  });
+
+  describe('reads for pages (a recent snapshot)', () => {
+    const gitProcesses = () => {
+      const spawn = jest.spyOn(childProcess, 'spawn');
+      return () => spawn.mock.calls.filter(([command]) => command === 'git').map(([, args]) => args);
+    };
+
+    it('reads again without a git process while the last fetch is recent', async () => {
+      const service = newService();
+      const first = await service.readEnvironment(entity('payments'), env(service, 'dev'), {
+        snapshot: service.snapshot('recent'),
+      });
+      const started = gitProcesses();
+      const again = await Promise.all(
+        ['dev', 'staging', 'dev'].map(name =>
+          service.readEnvironment(entity('payments'), env(service, name), { snapshot: service.snapshot('recent') }),
+        ),
+      );
+      // staging's commit look-up is new; the repeated dev reads run nothing.
+      expect(started().map(args => args?.find(arg => !arg.startsWith('--git-dir')))).toEqual(['log']);
+      expect(again[0]).toEqual(first);
+      expect(again[2]).toEqual(first);
+    });
+
+    it("sees another writer's commit only after the window, and its own push at once", async () => {
+      const service = newService();
+      const read = (snapshot = service.snapshot('recent')) =>
+        service.readEnvironment(entity('payments'), env(service, 'dev'), { snapshot });
+      expect((await read()).artifact?.tag).toBe('1.1.0');
+      repo.commitFiles({ 'apps/payments/dev/kustomization.yaml': kustomization(IMAGE, '1.2.0', digestOf('c')) }, 'CI');
+      // Within gitops.maxReadAge (5 s by default) the page shows what the last fetch saw.
+      expect((await read()).artifact?.tag).toBe('1.1.0');
+      // Whatever decides what to write reads the latest tip, and so refreshes the recent one.
+      expect((await read(service.snapshot('latest'))).artifact?.tag).toBe('1.2.0');
+      expect((await read()).artifact?.tag).toBe('1.2.0');
+
+      await service.applyPromotion({
+        entity: entity('payments'),
+        environment: env(service, 'dev'),
+        pin: { tag: '1.3.0', digest: digestOf('d') },
+        promotionId: 'p-recent',
+        requestedAt: new Date(),
+        promotedBy: 'user:default/alice',
+        subject: 'payments',
+      });
+      const started = gitProcesses();
+      expect((await read()).artifact?.tag).toBe('1.3.0');
+      expect(started().filter(args => args?.includes('fetch'))).toEqual([]);
+    });
+
+    it('fetches again once the window has passed', async () => {
+      const service = new GitOpsService({
+        config: promotionConfigSchema.parse({ ...config(repo.url), gitops: { ...config(repo.url).gitops, maxReadAge: '1ms' } }),
+        cacheDir: fs.mkdtempSync(path.join(cacheRoot, 'replica-')),
+        logger: mockServices.logger.mock(),
+      });
+      services.push(service);
+      const read = () =>
+        service.readEnvironment(entity('payments'), env(service, 'dev'), { snapshot: service.snapshot('recent') });
+      expect((await read()).artifact?.tag).toBe('1.1.0');
+      repo.commitFiles({ 'apps/payments/dev/kustomization.yaml': kustomization(IMAGE, '1.2.0', digestOf('c')) }, 'CI');
+      await new Promise(resolve => setTimeout(resolve, 5));
+      expect((await read()).artifact?.tag).toBe('1.2.0');
+    });
   });
 
   it('recognises a change already pushed for the same promotion instead of repeating it', async () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Entity } from '@backstage/catalog-model';
 import { ConflictError } from '@backstage/errors';
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { durationToMilliseconds } from '@backstage/types';
 import {
   Artifact,
   EnvironmentVersion,
@@ -157,9 +158,18 @@ export class GitOpsService {
     }
   }
 
-  /** Starts a snapshot: reads through it share one fetch per repository. */
-  snapshot(): GitSnapshot {
-    return new GitSnapshot(async repositoryId => (await this.mirror(repositoryId)).fetch());
+  /**
+   * Starts a snapshot: reads through it share one fetch per repository.
+   * `recent` reads what a fetch within `gitops.maxReadAge` saw instead, for
+   * pages that show state (a tab open in many browsers fetches once per
+   * window); whatever decides what to write reads `latest`.
+   */
+  snapshot(freshness: 'latest' | 'recent' = 'latest'): GitSnapshot {
+    if (freshness === 'latest') {
+      return new GitSnapshot(async repositoryId => (await this.mirror(repositoryId)).fetch());
+    }
+    const maxAgeMs = durationToMilliseconds(this.options.config.gitops.maxReadAge);
+    return new GitSnapshot(async repositoryId => (await this.mirror(repositoryId)).recentTip(maxAgeMs));
   }
 
   /**

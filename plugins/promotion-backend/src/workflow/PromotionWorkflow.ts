@@ -123,6 +123,7 @@ export class PromotionWorkflow {
   async getPipeline(entity: Entity, caller: Caller): Promise<Pipeline> {
     const entityRef = stringifyEntityRef(entity);
     const environments = this.options.gitops.targets.environmentsFor(entity);
+    const snapshot = this.options.gitops.snapshot('recent');
     const [active, holds] = await Promise.all([
       this.options.store
         .listPromotions({ entityRef, statuses: [...ACTIVE_PROMOTION_STATUSES] })
@@ -134,7 +135,7 @@ export class PromotionWorkflow {
       environments: await Promise.all(
         environments.map(async (environment, index) => {
           const [pin, deployment] = await Promise.all([
-            this.options.gitops.readEnvironment(entity, environment),
+            this.options.gitops.readEnvironment(entity, environment, { snapshot }),
             this.deployments.read(entity, environment),
           ]);
           return {
@@ -170,7 +171,9 @@ export class PromotionWorkflow {
     return {
       entityRef: stringifyEntityRef(entity),
       environment: environment.name,
-      versions: await this.options.gitops.readHistory(entity, environment),
+      versions: await this.options.gitops.readHistory(entity, environment, {
+        snapshot: this.options.gitops.snapshot('recent'),
+      }),
     };
   }
 
