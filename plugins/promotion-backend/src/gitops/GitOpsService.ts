@@ -107,6 +107,8 @@ export class GitOpsService {
   private readonly mirrors = new Map<string, Promise<GitMirror>>();
   /** Tail of the queue of writes per repository in this process. */
   private readonly writeQueues = new Map<string, Promise<unknown>>();
+  /** `readPin` answers per repository, commit, path and locator. */
+  private readonly pins = new Map<string, Promise<PinnedValues | undefined>>();
   readonly targets: TargetResolver;
 
   constructor(
@@ -289,11 +291,26 @@ export class GitOpsService {
     return undefined;
   }
 
-  private async readPin(mirror: GitMirror, commit: string, target: PromotionTarget) {
-    await mirror.assertNoSymlinks(commit, target.path);
-    const text = await mirror.readFile(commit, target.path);
-    if (text === undefined) return undefined;
-    return createManifestEditor(target.locator).readPin(text, target.path);
+  /**
+   * What the target file pins at a commit. Answers are kept per commit (a
+   * commit never changes), so the entity tab read again on an unmoved branch
+   * parses no YAML; a file that cannot be read is asked again each time.
+   */
+  private readPin(mirror: GitMirror, commit: string, target: PromotionTarget): Promise<PinnedValues | undefined> {
+    const key = [target.repositoryId, commit, target.path, JSON.stringify(target.locator)].join('\0');
+    let pin = this.pins.get(key);
+    if (!pin) {
+      pin = (async () => {
+        await mirror.assertNoSymlinks(commit, target.path);
+        const text = await mirror.readFile(commit, target.path);
+        if (text === undefined) return undefined;
+        return createManifestEditor(target.locator).readPin(text, target.path);
+      })();
+      pin.catch(() => this.pins.delete(key));
+      if (this.pins.size >= 10_000) this.pins.clear();
+      this.pins.set(key, pin);
+    }
+    return pin;
   }
 
   /**
