@@ -66,8 +66,8 @@ describe('DemoArgoCd', () => {
     git('push', '--quiet', 'origin', 'HEAD:main');
   }
 
-  it('runs what an automated Application pins, synced and healthy', () => {
-    const app = argoCd.application('payments-api-staging')!;
+  it('runs what an automated Application pins, synced and healthy', async () => {
+    const app = (await argoCd.application('payments-api-staging'))!;
     expect(app.spec.syncPolicy).toEqual({
       automated: { prune: true, selfHeal: true },
     });
@@ -76,46 +76,46 @@ describe('DemoArgoCd', () => {
     expect(app.status.summary.images).toEqual([running('1.3.0')]);
   });
 
-  it('keeps a manual-sync Application on what it ran until it is synced, then plays a canary', () => {
-    expect(argoCd.application('payments-api-prod')!.status).toMatchObject({
+  it('keeps a manual-sync Application on what it ran until it is synced, then plays a canary', async () => {
+    expect((await argoCd.application('payments-api-prod'))!.status).toMatchObject({
       sync: { status: 'Synced' },
       summary: { images: [running('1.2.0')] },
     });
     pinInProd('1.3.0');
-    const waiting = argoCd.application('payments-api-prod')!;
+    const waiting = (await argoCd.application('payments-api-prod'))!;
     expect(waiting.spec.syncPolicy).toEqual({});
     expect(waiting.status.sync.status).toBe('OutOfSync');
     expect(waiting.status.summary.images).toEqual([running('1.2.0')]);
 
-    argoCd.sync('payments-api-prod');
-    const canary = argoCd.application('payments-api-prod')!;
+    await argoCd.sync('payments-api-prod');
+    const canary = (await argoCd.application('payments-api-prod'))!;
     expect(canary.status).toMatchObject({
       sync: { status: 'Synced' },
       health: { status: 'Progressing' },
       summary: { images: [running('1.2.0'), running('1.3.0')] },
     });
     expect(
-      JSON.parse(argoCd.rollout('payments-api-prod')!.manifest).status,
+      JSON.parse((await argoCd.rollout('payments-api-prod'))!.manifest).status,
     ).toEqual({
       phase: 'Progressing',
       currentStepIndex: 0,
     });
 
     now = new Date(now.getTime() + 20_000);
-    const done = argoCd.application('payments-api-prod')!;
+    const done = (await argoCd.application('payments-api-prod'))!;
     expect(done.status).toMatchObject({
       health: { status: 'Healthy' },
       summary: { images: [running('1.3.0')] },
     });
     expect(
-      JSON.parse(argoCd.rollout('payments-api-prod')!.manifest).status
+      JSON.parse((await argoCd.rollout('payments-api-prod'))!.manifest).status
         .currentStepIndex,
     ).toBe(4);
   });
 
-  it('knows no Application the repository has no overlay for', () => {
-    expect(argoCd.application('payments-api-qa')).toBeUndefined();
-    expect(argoCd.application('nothing')).toBeUndefined();
-    expect(argoCd.sync('unknown-prod')).toBeUndefined();
+  it('knows no Application the repository has no overlay for', async () => {
+    expect(await argoCd.application('payments-api-qa')).toBeUndefined();
+    expect(await argoCd.application('nothing')).toBeUndefined();
+    expect(await argoCd.sync('unknown-prod')).toBeUndefined();
   });
 });

@@ -1,4 +1,7 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
 
 /** The canary the demo plays after a sync of a manual-sync Application. */
 const CANARY_STEPS = [
@@ -42,32 +45,36 @@ export class DemoArgoCd {
     return this.options.now?.() ?? new Date();
   }
 
-  private git(args: string[]): string | undefined {
+  /**
+   * Runs git without blocking the backend: the promotion backend asks for
+   * several Applications at once while it answers other requests.
+   */
+  private async git(args: string[]): Promise<string | undefined> {
     try {
-      return execFileSync(
-        'git',
-        ['--git-dir', this.options.repository, ...args],
-        {
-          stdio: 'pipe',
-        },
-      ).toString();
+      const { stdout } = await execFileAsync('git', [
+        '--git-dir',
+        this.options.repository,
+        ...args,
+      ]);
+      return stdout;
     } catch {
       return undefined;
     }
   }
 
   /** What the branch holds for the Application now, or undefined for an unknown one. */
-  private desired(name: string) {
+  private async desired(name: string) {
     const { app, environment } = splitApplicationName(name);
     if (!app) return undefined;
     const file = `apps/${app}/overlays/${environment}/kustomization.yaml`;
-    const overlay = this.git(['show', `main:${file}`]);
+    const overlay = await this.git(['show', `main:${file}`]);
     if (!overlay) return undefined;
     const image = /- name: (\S+)/.exec(overlay)?.[1];
     const tag = /newTag: "?([^"\s]+)"?/.exec(overlay)?.[1];
     const digest = /digest: (sha256:[0-9a-f]{64})/.exec(overlay)?.[1];
     const [revision, committedAt] = (
-      this.git(['log', '-1', '--format=%H %cI', 'main', '--', file]) ?? ''
+      (await this.git(['log', '-1', '--format=%H %cI', 'main', '--', file])) ??
+      ''
     )
       .trim()
       .split(' ');
@@ -82,13 +89,13 @@ export class DemoArgoCd {
   }
 
   /** `GET /api/v1/applications/{name}`, or undefined for an unknown one. */
-  application(name: string) {
-    return this.current(name)?.application;
+  async application(name: string) {
+    return (await this.current(name))?.application;
   }
 
   /** The Application and, for a manual-sync one, the canary step it is at. */
-  private current(name: string) {
-    const desired = this.desired(name);
+  private async current(name: string) {
+    const desired = await this.desired(name);
     if (!desired) return undefined;
     const manual = this.options.manualSync.includes(desired.environment);
     if (!manual) {
@@ -138,8 +145,8 @@ export class DemoArgoCd {
   }
 
   /** `POST /api/v1/applications/{name}/sync`: applies what the branch holds now. */
-  sync(name: string) {
-    const desired = this.desired(name);
+  async sync(name: string) {
+    const desired = await this.desired(name);
     if (!desired) return undefined;
     const before = this.applied.get(name);
     this.applied.set(name, {
@@ -155,8 +162,8 @@ export class DemoArgoCd {
   }
 
   /** `GET /api/v1/applications/{name}/resource` for the Application's Rollout. */
-  rollout(name: string) {
-    const current = this.current(name);
+  async rollout(name: string) {
+    const current = await this.current(name);
     if (!current) return undefined;
     const step = current.step;
     return {

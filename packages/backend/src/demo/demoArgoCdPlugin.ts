@@ -53,18 +53,18 @@ export default createBackendPlugin({
             code: 5,
             message: `applications.argoproj.io "${name}" not found`,
           });
-        router.get('/api/v1/applications/:name', (req, res) => {
-          const app = argoCd.application(req.params.name);
+        router.get('/api/v1/applications/:name', async (req, res) => {
+          const app = await argoCd.application(req.params.name);
           if (!app) return notFound(res, req.params.name);
           return res.json(app);
         });
-        router.get('/api/v1/applications/:name/resource', (req, res) => {
-          const rollout = argoCd.rollout(req.params.name);
+        router.get('/api/v1/applications/:name/resource', async (req, res) => {
+          const rollout = await argoCd.rollout(req.params.name);
           if (!rollout) return notFound(res, req.params.name);
           return res.json(rollout);
         });
-        router.post('/api/v1/applications/:name/sync', (req, res) => {
-          const app = argoCd.sync(req.params.name);
+        router.post('/api/v1/applications/:name/sync', async (req, res) => {
+          const app = await argoCd.sync(req.params.name);
           if (!app) return notFound(res, req.params.name);
           return res.json(app);
         });
