@@ -266,15 +266,6 @@ export interface Config {
         /** Default: `promotion@backstage.local`. */
         email?: string;
       };
-      /**
-       * How old the branch tip that the entity tab reads (pipeline, version history) may be:
-       * a read within this long of the last fetch runs no git command, so a tab open in many
-       * browsers costs one fetch per repository per window. A commit another writer (CI, a
-       * person, another replica) pushed shows within this long; this backend's own
-       * promotions show at once. Requests, promotions and rollbacks always fetch.
-       * A duration like `5s` or `{ seconds: 5 }`. Default: 5 seconds.
-       */
-      maxReadAge?: HumanDuration | string;
     };
     /**
      * OCI registries that builds are resolved in (tag-only pins get their digest),
@@ -324,6 +315,16 @@ export interface Config {
     denyTags?: string[];
     /** How long a request may wait (gates, approvals) before it expires, unless its environment's approval says otherwise. Default: 7 days. */
     requestExpiresAfter?: HumanDuration | string;
+    /**
+     * How old what the entity tab shows (pipeline, version history) may be. Within this long
+     * a read reuses the branch tip of the last fetch (no git command), the entity as the
+     * catalog gave it to the same user, and the permission policy's answer for that user
+     * (which only decides which actions the tab offers). A commit another writer (CI, a
+     * person, another replica) pushed shows within this long; this backend's own promotions
+     * show at once. Requests, approvals, promotions and rollbacks always fetch and ask the
+     * catalog and the policy anew. A duration like `5s` or `{ seconds: 5 }`. Default: 5 seconds.
+     */
+    maxReadAge?: HumanDuration | string;
     /**
      * Environments that need approval refuse requests while the permission framework is
      * disabled, unless this is true. For local demos only. Default false.

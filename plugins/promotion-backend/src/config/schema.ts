@@ -259,12 +259,12 @@ export const promotionConfigSchema = strictObject({
       name: z.string().min(1).default('Backstage Promotion'),
       email: z.string().min(1).default('promotion@backstage.local'),
     }).prefault({}),
-    /**
-     * How old the branch tip that pages read (pipeline, history) may be.
-     * Requests, promotions and rollbacks always fetch.
-     */
-    maxReadAge: durationSchema.default({ seconds: 5 }),
   }),
+  /**
+   * How old what the entity tab reads (branch tips, the entity, the caller's
+   * permissions) may be. Requests, promotions and rollbacks always read anew.
+   */
+  maxReadAge: durationSchema.default({ seconds: 5 }),
   /**
    * Environments that need approval refuse to run while the permission
    * framework is disabled, unless this is true (local demos only).

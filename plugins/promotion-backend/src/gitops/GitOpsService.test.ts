@@ -202,7 +202,7 @@ describe('GitOpsService', () => {
         service.readEnvironment(entity('payments'), env(service, 'dev'), { snapshot });
       expect((await read()).artifact?.tag).toBe('1.1.0');
       repo.commitFiles({ 'apps/payments/dev/kustomization.yaml': kustomization(IMAGE, '1.2.0', digestOf('c')) }, 'CI');
-      // Within gitops.maxReadAge (5 s by default) the page shows what the last fetch saw.
+      // Within maxReadAge (5 s by default) the page shows what the last fetch saw.
       expect((await read()).artifact?.tag).toBe('1.1.0');
       // Whatever decides what to write reads the latest tip, and so refreshes the recent one.
       expect((await read(service.snapshot('latest'))).artifact?.tag).toBe('1.2.0');
@@ -224,7 +224,7 @@ describe('GitOpsService', () => {
 
     it('fetches again once the window has passed', async () => {
       const service = new GitOpsService({
-        config: promotionConfigSchema.parse({ ...config(repo.url), gitops: { ...config(repo.url).gitops, maxReadAge: '1ms' } }),
+        config: promotionConfigSchema.parse({ ...config(repo.url), maxReadAge: '1ms' }),
         cacheDir: fs.mkdtempSync(path.join(cacheRoot, 'replica-')),
         logger: mockServices.logger.mock(),
       });

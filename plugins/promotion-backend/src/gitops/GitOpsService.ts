@@ -162,7 +162,7 @@ export class GitOpsService {
 
   /**
    * Starts a snapshot: reads through it share one fetch per repository.
-   * `recent` reads what a fetch within `gitops.maxReadAge` saw instead, for
+   * `recent` reads what a fetch within `maxReadAge` saw instead, for
    * pages that show state (a tab open in many browsers fetches once per
    * window); whatever decides what to write reads `latest`.
    */
@@ -170,7 +170,7 @@ export class GitOpsService {
     if (freshness === 'latest') {
       return new GitSnapshot(async repositoryId => (await this.mirror(repositoryId)).fetch());
     }
-    const maxAgeMs = durationToMilliseconds(this.options.config.gitops.maxReadAge);
+    const maxAgeMs = durationToMilliseconds(this.options.config.maxReadAge);
     return new GitSnapshot(async repositoryId => (await this.mirror(repositoryId)).recentTip(maxAgeMs));
   }
 

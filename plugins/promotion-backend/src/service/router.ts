@@ -1,4 +1,5 @@
 import express from 'express';
+import { durationToMilliseconds } from '@backstage/types';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import {
@@ -34,10 +35,11 @@ import {
 } from '@internal/plugin-promotion-common';
 import { AuditAction, AuditLog, AuditRecordKeeper, auditVerifyQuerySchema } from '../audit';
 import { catalogLookup, catalogVisibility } from './catalogVisibility';
-import { PromotionAuthorizer } from '../permissions';
+import { PromotionAuthorizer, TargetDecision } from '../permissions';
 import { PromotionConfig } from '../config';
 import { PromotionStore } from '../database';
 import { parsePromotionCursor, promotionCursor } from './promotionCursor';
+import { RecentAnswers } from './RecentAnswers';
 import { Caller, PromotionWorkflow, Requester } from '../workflow';
 
 export interface RouterOptions {
@@ -114,6 +116,27 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     return (entity: Entity): Caller => ({ ref: credentials.principal.userEntityRef, decide: decide(entity) });
   }
 
+  // What the entity tab reads again and again: the entity as the catalog
+  // gives it to the user, and the policy's answer for the user (which only
+  // decides the actions the tab offers; every action is authorized anew).
+  const maxReadAgeMs = durationToMilliseconds(config.maxReadAge);
+  const recentEntities = new RecentAnswers<Entity>(maxReadAgeMs);
+  const recentDeciders = new RecentAnswers<(entity: Entity) => TargetDecision>(maxReadAgeMs);
+
+  /** The entity for a page of the tab, as the catalog gave it to this user within maxReadAge. */
+  function loadEntityForPage(ref: CompoundEntityRef, credentials: BackstageCredentials<BackstageUserPrincipal>) {
+    const key = `${credentials.principal.userEntityRef}\0${stringifyEntityRef(ref)}`;
+    return recentEntities.get(key, () => loadEntity(ref, credentials));
+  }
+
+  /** The caller on an entity for a page of the tab, from the policy's answer within maxReadAge. */
+  async function callerForPage(credentials: BackstageCredentials<BackstageUserPrincipal>, entity: Entity) {
+    const decide = await recentDeciders.get(credentials.principal.userEntityRef, () =>
+      authorizer.decider(credentials, ALL_PERMISSIONS),
+    );
+    return { ref: credentials.principal.userEntityRef, decide: decide(entity) };
+  }
+
   /** The caller and the policy's answers for them on this entity, in one permission call. */
   async function callerOn(credentials: BackstageCredentials<BackstageUserPrincipal>, entity: Entity): Promise<Caller> {
     return {
@@ -179,15 +202,15 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.get('/entities/:kind/:namespace/:name/pipeline', async (req, res) => {
     const credentials = await userCredentials(req);
     const { kind, namespace, name } = req.params;
-    const entity = await loadEntity({ kind, namespace, name }, credentials);
-    res.json(await workflow.getPipeline(entity, await callerOn(credentials, entity)));
+    const entity = await loadEntityForPage({ kind, namespace, name }, credentials);
+    res.json(await workflow.getPipeline(entity, await callerForPage(credentials, entity)));
   });
 
   router.get('/entities/:kind/:namespace/:name/environments/:environment/history', async (req, res) => {
     const credentials = await userCredentials(req);
     const { kind, namespace, name } = req.params;
     const environment = parse(environmentNameSchema, req.params.environment, 'environment');
-    const entity = await loadEntity({ kind, namespace, name }, credentials);
+    const entity = await loadEntityForPage({ kind, namespace, name }, credentials);
     res.json(await workflow.getHistory(entity, environment));
   });
 
