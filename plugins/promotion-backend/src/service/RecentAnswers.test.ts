@@ -11,7 +11,8 @@ describe('RecentAnswers', () => {
 
   it('asks once within the window and again after it', async () => {
     const recent = answers();
-    const ask = jest.fn(async () => `answer ${ask.mock.calls.length}`);
+    let asked = 0;
+    const ask = jest.fn(async (): Promise<string> => `answer ${++asked}`);
     expect(await recent.get('alice', ask)).toBe('answer 1');
     now += 5_000;
     expect(await recent.get('alice', ask)).toBe('answer 1');
