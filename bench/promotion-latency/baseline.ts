@@ -14,6 +14,43 @@ function run(args: string[], cwd?: string) {
   });
 }
 
+/** Copies the dev overlay's pin into the staging overlay of a checkout, as a promotion script does. */
+function copyDevPinToStaging(work: string, app: string) {
+  const source = fs.readFileSync(
+    path.join(work, overlayPath(app, 'dev')),
+    'utf8',
+  );
+  const targetFile = path.join(work, overlayPath(app, 'staging'));
+  const target = fs.readFileSync(targetFile, 'utf8');
+  const tag = /newTag: "([^"]*)"/.exec(source)![1];
+  const digest = /digest: (\S+)/.exec(source)![1];
+  fs.writeFileSync(
+    targetFile,
+    target
+      .replace(/newTag: "[^"]*"/, `newTag: "${tag}"`)
+      .replace(/digest: \S+/, `digest: ${digest}`),
+  );
+  return { tag, digest };
+}
+
+async function commitAndPush(
+  work: string,
+  app: string,
+  pin: { tag: string; digest: string },
+) {
+  await run(
+    [
+      'commit',
+      '--quiet',
+      '-a',
+      '-m',
+      `Promote ${app} to staging: ${pin.tag}@${pin.digest}`,
+    ],
+    work,
+  );
+  await run(['push', '--quiet', 'origin', 'HEAD:main'], work);
+}
+
 /**
  * What a typical CI promotion script does: clone the GitOps
  * repository, copy the source environment's pin into the target's overlay,
@@ -37,33 +74,42 @@ export async function baselinePromotion(
       repository.url,
       work,
     ]);
-    const source = fs.readFileSync(
-      path.join(work, overlayPath(app, 'dev')),
-      'utf8',
-    );
-    const targetFile = path.join(work, overlayPath(app, 'staging'));
-    const target = fs.readFileSync(targetFile, 'utf8');
-    const tag = /newTag: "([^"]*)"/.exec(source)![1];
-    const digest = /digest: (\S+)/.exec(source)![1];
-    fs.writeFileSync(
-      targetFile,
-      target
-        .replace(/newTag: "[^"]*"/, `newTag: "${tag}"`)
-        .replace(/digest: \S+/, `digest: ${digest}`),
-    );
-    await run(
-      [
-        'commit',
-        '--quiet',
-        '-a',
-        '-m',
-        `Promote ${app} to staging: ${tag}@${digest}`,
-      ],
-      work,
-    );
-    await run(['push', '--quiet', 'origin', 'HEAD:main'], work);
-    return { ms: performance.now() - start, tag, digest };
+    const pin = copyDevPinToStaging(work, app);
+    await commitAndPush(work, app, pin);
+    return { ms: performance.now() - start, ...pin };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The floor: the least any promotion into this repository can cost, a clone
+ * kept warm and up to date by whoever promotes. Each promotion fetches,
+ * moves the checkout to the new tip, edits, commits and pushes; the clone is
+ * made once, untimed.
+ */
+export class WarmClone {
+  private constructor(private readonly work: string) {}
+
+  static async create(repository: GitOpsRepository, work: string) {
+    await run([
+      'clone',
+      '--quiet',
+      '--no-local',
+      '--branch',
+      'main',
+      repository.url,
+      work,
+    ]);
+    return new WarmClone(work);
+  }
+
+  async promote(app: string) {
+    const start = performance.now();
+    await run(['fetch', '--quiet', 'origin', 'main'], this.work);
+    await run(['reset', '--quiet', '--hard', 'FETCH_HEAD'], this.work);
+    const pin = copyDevPinToStaging(this.work, app);
+    await commitAndPush(this.work, app, pin);
+    return { ms: performance.now() - start, ...pin };
   }
 }

@@ -14,7 +14,7 @@ import {
 import { KnexPromotionStore } from '../../plugins/promotion-backend/src/database';
 import { GitOpsService } from '../../plugins/promotion-backend/src/gitops';
 import { runGit } from '../../plugins/promotion-backend/src/gitops/runGit';
-import { baselinePromotion } from './baseline';
+import { baselinePromotion, WarmClone } from './baseline';
 import { percentile } from './percentile';
 import { benchConfig, entityOf, logger, memoryStore, warnings } from './benchPlugin';
 import { createPluginPath, PluginPath } from './pluginPath';
@@ -159,6 +159,8 @@ interface ConfigurationResult {
   coldMs: number;
   ours: OursSample[];
   baseline: number[];
+  /** The floor: a warm clone kept up to date (fetch, reset, edit, commit, push), beside each of ours. */
+  warmClone: number[];
   /** `git --version` from Node just before each measured promotion. */
   floor: number[];
   /** Time the --what-if changes to the mirror took, once, after the cold promotion. */
@@ -295,6 +297,7 @@ class Configuration {
     private readonly dir: string,
     private readonly repository: GitOpsRepository,
     private readonly ours: Ours,
+    private readonly warmClone: WarmClone,
     result: Omit<ConfigurationResult, 'coldMs'>,
   ) {
     this.result = { ...result, coldMs: NaN };
@@ -305,8 +308,9 @@ class Configuration {
       const j = Math.floor(random() * (i + 1));
       [order[i], order[j]] = [order[j], order[i]];
     }
+    // Each measured sample promotes two apps: one of ours and one of the warm clone.
     const needed =
-      1 + options.warmups + options.samples + options.baselineSamples;
+      1 + options.warmups + 2 * options.samples + options.baselineSamples;
     if (needed * 2 > options.apps)
       throw new Error(
         `--apps=${options.apps} is too few for ${needed} promotions`,
@@ -340,12 +344,14 @@ class Configuration {
       )} s`,
     );
     const ours = await Ours.create(repository, path.join(dir, 'mirrors'));
-    return new Configuration(options, dir, repository, ours, {
+    const warmClone = await WarmClone.create(repository, path.join(dir, 'warm-clone'));
+    return new Configuration(options, dir, repository, ours, warmClone, {
       history,
       generateMs,
       repositorySize,
       ours: [],
       baseline: [],
+      warmClone: [],
       floor: [],
     });
   }
@@ -400,6 +406,18 @@ class Configuration {
     this.ciCommit();
     this.result.floor.push(await spawnFloor());
     this.result.ours.push(await this.ours.promote(this.nextApp()));
+    this.ciCommit();
+    const index = this.nextApp();
+    const app = appName(index);
+    this.result.warmClone.push((await this.warmClone.promote(app)).ms);
+    this.assertPromoted(app, index, 'warm clone');
+  }
+
+  private assertPromoted(app: string, index: number, who: string) {
+    const expected = overlay(app, 'staging', this.repository.devVersion[index]);
+    if (readRemoteFile(this.repository, overlayPath(app, 'staging')) !== expected) {
+      throw new Error(`The ${who} promotion of ${app} did not make the same change as the plugin`);
+    }
   }
 
   async sampleBaseline() {
@@ -411,14 +429,7 @@ class Configuration {
       app,
       this.scratch,
     );
-    const expected = overlay(app, 'staging', this.repository.devVersion[index]);
-    if (
-      readRemoteFile(this.repository, overlayPath(app, 'staging')) !== expected
-    ) {
-      throw new Error(
-        `The baseline promotion of ${app} did not make the same change as the plugin`,
-      );
-    }
+    this.assertPromoted(app, index, 'baseline');
     this.result.baseline.push(elapsed);
   }
 
@@ -639,6 +650,13 @@ async function main() {
         )} ms: a high or uneven floor means other load on the machine`,
       );
       console.log(
+        `  floor     n=${String(result.warmClone.length).padStart(3)}  p50=${ms(
+          percentile(result.warmClone, 50),
+        ).padStart(8)} ms  p95=${ms(percentile(result.warmClone, 95)).padStart(
+          8,
+        )} ms  (a warm clone kept up to date: fetch, reset to the tip, edit, commit, push)`,
+      );
+      console.log(
         `  baseline  n=${String(result.baseline.length).padStart(3)}  p50=${ms(
           percentile(result.baseline, 50),
         ).padStart(8)} ms  p95=${ms(percentile(result.baseline, 95)).padStart(
@@ -658,6 +676,8 @@ async function main() {
     );
     const baselineP50 = percentile(longest.baseline, 50);
     const ratio = baselineP50 / p50;
+    const floorP50 = percentile(longest.warmClone, 50);
+    const floorRatio = p50 / floorP50;
     const growth =
       p50 /
       percentile(
@@ -672,7 +692,9 @@ async function main() {
           : ''
       }targets (history=${longest.history}): p50 ≤ 250 ms ${verdict(
         p50 <= 250,
-      )}, ratio ≥ 10 ${verdict(ratio >= 10)}, ` +
+      )}, ratio ≥ 10 ${verdict(ratio >= 10)}, floor_ratio ≤ 1.3 ${verdict(
+        floorRatio <= 1.3,
+      )}, ` +
         `history_growth (${longest.history} vs ${
           shortest.history
         }) ≤ 1.2 ${verdict(growth <= 1.2)}; ` +
@@ -681,7 +703,9 @@ async function main() {
     console.log(
       `promotion-latency p50_ms=${ms(p50)} baseline_p50_ms=${ms(
         baselineP50,
-      )} ratio=${ratio.toFixed(1)} history_growth=${growth.toFixed(2)}`,
+      )} ratio=${ratio.toFixed(1)} history_growth=${growth.toFixed(
+        2,
+      )} floor_p50_ms=${ms(floorP50)} floor_ratio=${floorRatio.toFixed(2)}`,
     );
   } finally {
     if (options.keep) progress(`kept ${root}`);
