@@ -23,6 +23,7 @@ import { PromotionNotifier } from '../notifications';
 import { GateConfigError, GateRunner, summarise } from '../gates';
 import { AppliedChange, GitOpsService } from '../gitops';
 import { PullRequestState, renderPullRequestBody, ScmRetryLaterError } from '../gitops/providers';
+import { GitCommandError } from '../gitops/runGit';
 import { PreparedRegistries, RegistryRequest, RegistryService } from '../registry';
 import { DeploymentService } from '../deployment';
 import { DeploymentFollower } from './DeploymentFollower';
@@ -870,6 +871,14 @@ export class PromotionWorkflow {
         return false;
       }
       if (!applied) {
+        // The branch was read and holds no such commit, so trying again cannot
+        // push twice. A remote that could not be reached may be back in a
+        // minute: the lease runs out and the scheduler tries again, for as
+        // long as the request has not expired.
+        if (isUnreachableRemote(error) && new Date(claimed.expiresAt) > this.now()) {
+          logger.warn(`Promotion ${claimed.id}: ${errorMessage(error)}; trying again once its lease runs out`);
+          return false;
+        }
         logger.warn(`Promotion ${claimed.id} failed: ${errorMessage(error)}`);
         await this.fail(claimed, ['executing'], errorMessage(error), instanceId);
         return false;
@@ -1267,6 +1276,22 @@ function identicalArtifact(a: Promotion['artifact'], b: Promotion['artifact']) {
 
 function errorMessage(error: unknown) {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * A git command that could not talk to the remote (a refused connection, a
+ * 5xx from the host or a proxy, a dropped connection), as opposed to one the
+ * remote answered with a refusal: credentials it rejects or a path it does
+ * not know stay wrong however often the push is tried.
+ */
+function isUnreachableRemote(error: unknown): boolean {
+  return (
+    error instanceof GitCommandError &&
+    (error.args[0] === 'push' || error.args[0] === 'fetch') &&
+    !/Authentication failed|could not read Username|Permission denied|returned error: 40[0-9]|not found|does not appear to be a git repository/i.test(
+      error.stderr,
+    )
+  );
 }
 
 /** Errors that will not go away by trying again: bad config, a manifest without its key. */

@@ -41,6 +41,8 @@ const STILL_CHECKING = new Set([
   'approvals_syncing',
 ]);
 const RECHECK_DELAY_MS = 5_000;
+/** How long to wait before trying a GitLab that could not be reached again. */
+const UNREACHABLE_RETRY_DELAY_MS = 60_000;
 
 /**
  * What GitLab's `detailed_merge_status` says about a merge request that
@@ -329,8 +331,11 @@ export class GitlabPullRequestProvider implements PullRequestProvider {
     }).catch(error => {
       // fetch only says "fetch failed"; say where, with the reason it hides.
       const reason = error?.cause?.message ?? error?.message ?? String(error);
-      throw new Error(
+      // A host that cannot be reached now may be back in a minute: the
+      // caller waits, as it does for a 5xx, rather than giving up.
+      throw new ScmRetryLaterError(
         `Could not reach GitLab at ${this.config.apiBaseUrl} (apiBaseUrl of host ${host} under integrations.gitlab): ${reason}`,
+        new Date(Date.now() + UNREACHABLE_RETRY_DELAY_MS),
       );
     });
     const text = await response.text();

@@ -56,6 +56,36 @@ export interface ScmErrorAnswer {
 // Both GitHub and GitLab ask clients that got no hint to wait at least a minute.
 const DEFAULT_RETRY_DELAY_MS = 60_000;
 
+/** The time a `Retry-After` header names: seconds, or an HTTP date (RFC 9110 §10.2.3). */
+function retryAfterAt(answer: ScmErrorAnswer, now: number): Date | undefined {
+  const retryAfter = answer.header('retry-after');
+  if (retryAfter === undefined) {
+    return undefined;
+  }
+  const seconds = Number(retryAfter);
+  if (Number.isFinite(seconds)) {
+    return new Date(now + seconds * 1000);
+  }
+  const date = Date.parse(retryAfter);
+  return Number.isFinite(date) ? new Date(date) : undefined;
+}
+
+/**
+ * When to try again after a 5xx: the host is down, overloaded or being
+ * deployed, or a proxy in front of it timed out (Octokit also reports a
+ * request that reached no server as a 500). It will answer again, so this
+ * is a wait, not a failure; 501 (not implemented) stays an error.
+ */
+function serverErrorRetryAt(
+  answer: ScmErrorAnswer,
+  now: number,
+): Date | undefined {
+  if (answer.status < 500 || answer.status > 599 || answer.status === 501) {
+    return undefined;
+  }
+  return retryAfterAt(answer, now) ?? new Date(now + DEFAULT_RETRY_DELAY_MS);
+}
+
 function rateLimitRetryAt(
   answer: ScmErrorAnswer,
   now: number,
@@ -75,16 +105,9 @@ function rateLimitRetryAt(
   if (!limited) {
     return undefined;
   }
-  if (retryAfter !== undefined) {
-    // Seconds, or an HTTP date (RFC 9110 §10.2.3).
-    const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds)) {
-      return new Date(now + seconds * 1000);
-    }
-    const date = Date.parse(retryAfter);
-    if (Number.isFinite(date)) {
-      return new Date(date);
-    }
+  const asked = retryAfterAt(answer, now);
+  if (asked) {
+    return asked;
   }
   const resetSeconds = Number(reset);
   if (
@@ -116,6 +139,13 @@ export function toScmError(
     return new ScmRetryLaterError(
       `${host} rate limit reached while accessing ${subject}; retry after ${retryAt.toISOString()} (${status} ${message})`,
       retryAt,
+    );
+  }
+  const backAt = serverErrorRetryAt(answer, now);
+  if (backAt) {
+    return new ScmRetryLaterError(
+      `${host} could not answer for ${subject} (${status} ${message}); retry after ${backAt.toISOString()}`,
+      backAt,
     );
   }
   switch (status) {
