@@ -11,8 +11,14 @@ import path from 'node:path';
  */
 export async function startGitHttpServer(options: { projectRoot: string; authorization?: string }) {
   const requests: Array<{ method: string; url: string; authorization?: string }> = [];
+  let outage: GitHttpOutage | undefined;
   const server = http.createServer((req, res) => {
     requests.push({ method: req.method!, url: req.url!, authorization: req.headers.authorization });
+    if (outage && (!outage.service || req.url!.includes(outage.service))) {
+      req.resume();
+      res.writeHead(outage.status, { 'Content-Type': 'text/plain' }).end('The git service is unavailable\n');
+      return;
+    }
     if (options.authorization && req.headers.authorization !== options.authorization) {
       res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"' }).end();
       return;
@@ -62,9 +68,28 @@ export async function startGitHttpServer(options: { projectRoot: string; authori
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const close = () =>
+    new Promise<void>(resolve => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise<void>(resolve => server.close(() => resolve())),
+    /** Answers requests (of one service only, with `service`) with an error status until called without one. */
+    setOutage: (next?: GitHttpOutage) => {
+      outage = next;
+    },
+    /** Stops listening: connections to the port are refused until `restart`. */
+    stop: close,
+    /** Listens again on the same port, so the remote's URL works again. */
+    restart: () => new Promise<void>(resolve => server.listen(port, '127.0.0.1', resolve)),
+    close,
   };
+}
+
+/** How the server fails while it is "down": which status, and for which git service (fetches or pushes). */
+export interface GitHttpOutage {
+  status: number;
+  service?: 'git-upload-pack' | 'git-receive-pack';
 }
