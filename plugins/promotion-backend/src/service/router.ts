@@ -35,7 +35,7 @@ import {
 } from '@internal/plugin-promotion-common';
 import { AuditAction, AuditLog, AuditRecordKeeper, auditVerifyQuerySchema } from '../audit';
 import { catalogLookup, catalogVisibility } from './catalogVisibility';
-import { PromotionAuthorizer, TargetDecision } from '../permissions';
+import { PromotionAuthorizer } from '../permissions';
 import { PromotionConfig } from '../config';
 import { PromotionStore } from '../database';
 import { parsePromotionCursor, promotionCursor } from './promotionCursor';
@@ -121,7 +121,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   // decides the actions the tab offers; every action is authorized anew).
   const maxReadAgeMs = durationToMilliseconds(config.maxReadAge);
   const recentEntities = new RecentAnswers<Entity>(maxReadAgeMs);
-  const recentDeciders = new RecentAnswers<(entity: Entity) => TargetDecision>(maxReadAgeMs);
+  const recentCallers = new RecentAnswers<(entity: Entity) => Caller>(maxReadAgeMs);
 
   /** The entity for a page of the tab, as the catalog gave it to this user within maxReadAge. */
   function loadEntityForPage(ref: CompoundEntityRef, credentials: BackstageCredentials<BackstageUserPrincipal>) {
@@ -131,10 +131,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   /** The caller on an entity for a page of the tab, from the policy's answer within maxReadAge. */
   async function callerForPage(credentials: BackstageCredentials<BackstageUserPrincipal>, entity: Entity) {
-    const decide = await recentDeciders.get(credentials.principal.userEntityRef, () =>
-      authorizer.decider(credentials, ALL_PERMISSIONS),
-    );
-    return { ref: credentials.principal.userEntityRef, decide: decide(entity) };
+    const callerFor = await recentCallers.get(credentials.principal.userEntityRef, () => callerOnEach(credentials));
+    return callerFor(entity);
   }
 
   /** The caller and the policy's answers for them on this entity, in one permission call. */
