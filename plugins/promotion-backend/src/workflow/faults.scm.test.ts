@@ -36,6 +36,11 @@ jest.setTimeout(60_000);
 const GITHUB_API = 'https://api.github.test';
 const GITLAB_API = 'https://gitlab.test/api/v4';
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+/** The retry window for a host that asked to wait `ms` after the error it sent. */
+const shiftedBy =
+  (ms: number) =>
+  ([from, to]: [Date, Date]): [Date, Date] =>
+    [new Date(from.getTime() + ms), new Date(to.getTime() + ms)];
 const msw = setupServer();
 registerMswTestHooks(msw);
 
@@ -238,10 +243,7 @@ const cases: Array<{
     kind: 'github',
     name: 'a 502 from the API',
     fault: () => ({ status: 502, message: 'Server Error' }),
-    retryAt: ([from, to]) => [
-      new Date(from.getTime() + 60_000),
-      new Date(to.getTime() + 60_000),
-    ],
+    retryAt: shiftedBy(60_000),
   },
   {
     kind: 'github',
@@ -252,10 +254,7 @@ const cases: Array<{
       headers: { 'retry-after': '30' },
       openedAnyway: true,
     }),
-    retryAt: ([from, to]) => [
-      new Date(from.getTime() + 30_000),
-      new Date(to.getTime() + 30_000),
-    ],
+    retryAt: shiftedBy(30_000),
   },
   (() => {
     let reset = '';
@@ -288,28 +287,19 @@ const cases: Array<{
       message: 'You have exceeded a secondary rate limit.',
       headers: { 'retry-after': '120' },
     }),
-    retryAt: ([from, to]) => [
-      new Date(from.getTime() + 120_000),
-      new Date(to.getTime() + 120_000),
-    ],
+    retryAt: shiftedBy(120_000),
   },
   ...(['github', 'gitlab'] as const).map(kind => ({
     kind,
     name: 'an API that cannot be reached',
     fault: (): OpenFault => ({ status: 0, message: '', network: true }),
-    retryAt: ([from, to]: [Date, Date]): [Date, Date] => [
-      new Date(from.getTime() + 60_000),
-      new Date(to.getTime() + 60_000),
-    ],
+    retryAt: shiftedBy(60_000),
   })),
   {
     kind: 'gitlab',
     name: 'a 503 from the API',
     fault: () => ({ status: 503, message: '503 Service Unavailable' }),
-    retryAt: ([from, to]) => [
-      new Date(from.getTime() + 60_000),
-      new Date(to.getTime() + 60_000),
-    ],
+    retryAt: shiftedBy(60_000),
   },
   {
     kind: 'gitlab',
@@ -319,10 +309,7 @@ const cases: Array<{
       message: 'Retry later',
       headers: { 'retry-after': '90' },
     }),
-    retryAt: ([from, to]) => [
-      new Date(from.getTime() + 90_000),
-      new Date(to.getTime() + 90_000),
-    ],
+    retryAt: shiftedBy(90_000),
   },
 ];
 
