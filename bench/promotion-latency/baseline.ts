@@ -14,6 +14,19 @@ function run(args: string[], cwd?: string) {
   });
 }
 
+/** Clones the remote's main branch through the pack protocol, as from a server (see below). */
+function cloneMain(repository: GitOpsRepository, work: string) {
+  return run([
+    'clone',
+    '--quiet',
+    '--no-local',
+    '--branch',
+    'main',
+    repository.url,
+    work,
+  ]);
+}
+
 /** Copies the dev overlay's pin into the staging overlay of a checkout, as a promotion script does. */
 function copyDevPinToStaging(work: string, app: string) {
   const source = fs.readFileSync(
@@ -65,15 +78,7 @@ export async function baselinePromotion(
   const work = fs.mkdtempSync(path.join(workRoot, 'clone-'));
   try {
     const start = performance.now();
-    await run([
-      'clone',
-      '--quiet',
-      '--no-local',
-      '--branch',
-      'main',
-      repository.url,
-      work,
-    ]);
+    await cloneMain(repository, work);
     const pin = copyDevPinToStaging(work, app);
     await commitAndPush(work, app, pin);
     return { ms: performance.now() - start, ...pin };
@@ -92,15 +97,7 @@ export class WarmClone {
   private constructor(private readonly work: string) {}
 
   static async create(repository: GitOpsRepository, work: string) {
-    await run([
-      'clone',
-      '--quiet',
-      '--no-local',
-      '--branch',
-      'main',
-      repository.url,
-      work,
-    ]);
+    await cloneMain(repository, work);
     return new WarmClone(work);
   }
 
