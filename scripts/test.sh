@@ -6,10 +6,11 @@
 # (Debian's docker-registry, for the registry gate's tests) and Chromium (Debian's package)
 # — then runs, in this order:
 #   1. type check    `yarn tsc` (the workspace), and the browser test with its Playwright config
-#   2. unit tests    `backstage-cli repo test` (jest): unit, store, git and router tests. Store
+#   2. lint          `backstage-cli repo lint` (ESLint, warnings fail too) and `prettier --check .`
+#   3. unit tests    `backstage-cli repo test` (jest): unit, store, git and router tests. Store
 #                    tests run on SQLite and on the PostgreSQL set up here, which they find in
 #                    BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING.
-#   3. browser test  starts the example backend + app with app-config.e2e.yaml (ports 7107 and
+#   4. browser test  starts the example backend + app with app-config.e2e.yaml (ports 7107 and
 #                    3100, SQLite and the demo GitOps repository in a throwaway data/e2e/),
 #                    runs Playwright against http://localhost:3100 and always stops the servers.
 # Every test step runs even when an earlier one failed. The script exits non-zero when anything
@@ -229,6 +230,17 @@ if [ "$tsc_ok" -eq 1 ]; then
 else
   add_counts 0 1
   step_end FAIL "type errors"
+fi
+
+step_begin "lint"
+lint_ok=1
+yarn backstage-cli repo lint --max-warnings 0 || lint_ok=0
+yarn prettier --check . || lint_ok=0
+if [ "$lint_ok" -eq 1 ]; then
+  step_end ok
+else
+  add_counts 0 1
+  step_end FAIL "lint or formatting (yarn fix, yarn prettier --write .)"
 fi
 
 step_begin "unit tests"

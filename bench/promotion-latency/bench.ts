@@ -8,15 +8,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Knex } from 'knex';
-import {
-  ACTIVE_PROMOTION_STATUSES,
-} from '@internal/plugin-promotion-common';
+import { ACTIVE_PROMOTION_STATUSES } from '@internal/plugin-promotion-common';
 import { KnexPromotionStore } from '../../plugins/promotion-backend/src/database';
 import { GitOpsService } from '../../plugins/promotion-backend/src/gitops';
 import { runGit } from '../../plugins/promotion-backend/src/gitops/runGit';
 import { baselinePromotion, WarmClone } from './baseline';
 import { percentile } from './percentile';
-import { benchConfig, entityOf, logger, memoryStore, warnings } from './benchPlugin';
+import {
+  benchConfig,
+  entityOf,
+  logger,
+  memoryStore,
+  warnings,
+} from './benchPlugin';
 import { createPluginPath, PluginPath } from './pluginPath';
 import { Call, instrumentGitMirror, recordCalls } from './gitProfile';
 import {
@@ -344,7 +348,10 @@ class Configuration {
       )} s`,
     );
     const ours = await Ours.create(repository, path.join(dir, 'mirrors'));
-    const warmClone = await WarmClone.create(repository, path.join(dir, 'warm-clone'));
+    const warmClone = await WarmClone.create(
+      repository,
+      path.join(dir, 'warm-clone'),
+    );
     return new Configuration(options, dir, repository, ours, warmClone, {
       history,
       generateMs,
@@ -415,8 +422,12 @@ class Configuration {
 
   private assertPromoted(app: string, index: number, who: string) {
     const expected = overlay(app, 'staging', this.repository.devVersion[index]);
-    if (readRemoteFile(this.repository, overlayPath(app, 'staging')) !== expected) {
-      throw new Error(`The ${who} promotion of ${app} did not make the same change as the plugin`);
+    if (
+      readRemoteFile(this.repository, overlayPath(app, 'staging')) !== expected
+    ) {
+      throw new Error(
+        `The ${who} promotion of ${app} did not make the same change as the plugin`,
+      );
     }
   }
 

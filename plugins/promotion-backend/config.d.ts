@@ -135,7 +135,9 @@ export interface Config {
         };
         deny?:
           | {
-              days?: Array<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun'>;
+              days?: Array<
+                'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun'
+              >;
               from: string;
               to: string;
               timezone: string;

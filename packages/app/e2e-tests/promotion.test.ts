@@ -3,9 +3,19 @@ import path from 'node:path';
 import { test, expect } from '@playwright/test';
 
 // The demo GitOps repository that app-config.e2e.yaml points the backend at.
-const DEMO_REPOSITORY = path.resolve(__dirname, '../../../data/e2e/gitops-demo.git');
+const DEMO_REPOSITORY = path.resolve(
+  __dirname,
+  '../../../data/e2e/gitops-demo.git',
+);
 const lastCommitMessage = () =>
-  execFileSync('git', ['--git-dir', DEMO_REPOSITORY, 'log', '-1', '--format=%B', 'main']).toString();
+  execFileSync('git', [
+    '--git-dir',
+    DEMO_REPOSITORY,
+    'log',
+    '-1',
+    '--format=%B',
+    'main',
+  ]).toString();
 
 // Runs against the example app started by scripts/test.sh with app-config.e2e.yaml: a fresh
 // SQLite database and a fresh demo GitOps repository (data/e2e/) on every run.

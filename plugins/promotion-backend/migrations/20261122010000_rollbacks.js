@@ -10,18 +10,31 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.alterTable('promotion_request', table => {
-    table.string('kind', 16).notNullable().defaultTo('promotion').comment('promotion or rollback');
-    table.string('replaces_tag', 255).nullable()
-      .comment('For a rollback: the build the environment ran when it was asked for');
+    table
+      .string('kind', 16)
+      .notNullable()
+      .defaultTo('promotion')
+      .comment('promotion or rollback');
+    table
+      .string('replaces_tag', 255)
+      .nullable()
+      .comment(
+        'For a rollback: the build the environment ran when it was asked for',
+      );
     table.string('replaces_digest', 255).nullable();
   });
   await knex.schema.createTable('promotion_hold', table => {
-    table.comment('Environments whose automatic promotion is held, one row per held target');
+    table.comment(
+      'Environments whose automatic promotion is held, one row per held target',
+    );
     table.string('entity_ref', 255).notNullable();
     table.string('environment', 63).notNullable();
     table.string('set_by', 255).notNullable();
     table.text('reason').notNullable();
-    table.string('promotion_id', 36).nullable().comment('The rollback that set the hold');
+    table
+      .string('promotion_id', 36)
+      .nullable()
+      .comment('The rollback that set the hold');
     table.timestamp('created_at', { useTz: true }).notNullable();
     table.primary(['entity_ref', 'environment']);
   });

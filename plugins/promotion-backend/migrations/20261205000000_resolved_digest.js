@@ -8,8 +8,12 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.alterTable('promotion_request', table => {
-    table.string('resolved_digest', 255).nullable()
-      .comment("For a build pinned by tag alone: the digest the registry gave for the tag at request time");
+    table
+      .string('resolved_digest', 255)
+      .nullable()
+      .comment(
+        'For a build pinned by tag alone: the digest the registry gave for the tag at request time',
+      );
   });
 };
 

@@ -9,8 +9,12 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.alterTable('promotion_request', table => {
-    table.timestamp('deploy_deadline_at', { useTz: true }).nullable()
-      .comment('When a landed change must run healthy by, while its deployment is followed');
+    table
+      .timestamp('deploy_deadline_at', { useTz: true })
+      .nullable()
+      .comment(
+        'When a landed change must run healthy by, while its deployment is followed',
+      );
   });
 };
 

@@ -7,7 +7,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
-import { GateFactory, promotionGatesExtensionPoint } from '@internal/plugin-promotion-node';
+import {
+  GateFactory,
+  promotionGatesExtensionPoint,
+} from '@internal/plugin-promotion-node';
 import { AuditEventForwarder, AuditLog } from './audit';
 import { readPromotionConfig } from './config';
 import { KnexPromotionStore } from './database';
@@ -73,7 +76,10 @@ export const promotionPlugin = createBackendPlugin({
       }) {
         const promotionConfig = readPromotionConfig(config);
         const registries = new RegistryService(promotionConfig);
-        const gates = new GateRunner([...builtInGateFactories(registries), ...gateFactories]);
+        const gates = new GateRunner([
+          ...builtInGateFactories(registries),
+          ...gateFactories,
+        ]);
         const workingDirectory =
           config.getOptionalString('backend.workingDirectory') ?? os.tmpdir();
         // Every record the chain appends, the scheduler's too, reaches the auditor.
@@ -84,7 +90,11 @@ export const promotionPlugin = createBackendPlugin({
         });
         const gitops = new GitOpsService({
           config: promotionConfig,
-          cacheDir: path.join(workingDirectory, 'backstage-promotion', 'mirrors'),
+          cacheDir: path.join(
+            workingDirectory,
+            'backstage-promotion',
+            'mirrors',
+          ),
           logger,
           pullRequests: ScmPullRequestProviderFactory.fromConfig(config),
           credentials: ScmGitCredentialsProvider.fromConfig(config),
@@ -92,7 +102,9 @@ export const promotionPlugin = createBackendPlugin({
         lifecycle.addShutdownHook(() => gitops.close());
         const appBaseUrl = config.getString('app.baseUrl');
         const loadEntity = async (entityRef: string) =>
-          catalog.getEntityByRef(entityRef, { credentials: await auth.getOwnServiceCredentials() });
+          catalog.getEntityByRef(entityRef, {
+            credentials: await auth.getOwnServiceCredentials(),
+          });
         const workflow = new PromotionWorkflow({
           config: promotionConfig,
           store,
@@ -102,8 +114,13 @@ export const promotionPlugin = createBackendPlugin({
           loadEntity,
           instanceId: `${os.hostname()}-${crypto.randomUUID().slice(0, 8)}`,
           appBaseUrl,
-          notifier: new PromotionNotifier({ notifications, logger, appBaseUrl }),
-          permissionsEnabled: config.getOptionalBoolean('permission.enabled') ?? false,
+          notifier: new PromotionNotifier({
+            notifications,
+            logger,
+            appBaseUrl,
+          }),
+          permissionsEnabled:
+            config.getOptionalBoolean('permission.enabled') ?? false,
           registries,
           deployments: DeploymentService.fromConfig(promotionConfig, config),
         });
@@ -119,7 +136,10 @@ export const promotionPlugin = createBackendPlugin({
             auditLog: new AuditLog(await database.getClient()),
             permissions,
             httpAuth,
-            authorizer: new PromotionAuthorizer(permissions, permissionsRegistry),
+            authorizer: new PromotionAuthorizer(
+              permissions,
+              permissionsRegistry,
+            ),
             catalog,
             store,
             workflow,

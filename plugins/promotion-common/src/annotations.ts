@@ -8,7 +8,8 @@
 /** The image name exactly as it is written in the GitOps manifests. @public */
 export const ANNOTATION_PROMOTION_IMAGE = 'promotion.backstage.io/image';
 /** Id of the GitOps repository (from `promotion.gitops.repositories`). @public */
-export const ANNOTATION_PROMOTION_REPOSITORY = 'promotion.backstage.io/repository';
+export const ANNOTATION_PROMOTION_REPOSITORY =
+  'promotion.backstage.io/repository';
 /** Path template of the manifest inside the repository. @public */
 export const ANNOTATION_PROMOTION_PATH = 'promotion.backstage.io/path';
 /** Manifest format: `kustomize`, `helm-values` or `yaml`. @public */

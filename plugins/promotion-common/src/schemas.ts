@@ -5,7 +5,10 @@ import { PROMOTION_STATUSES } from './types';
 /** Environment names are slugs; they appear in paths, refs and branch names. */
 export const environmentNameSchema = z
   .string()
-  .regex(/^[a-z0-9-]+$/, 'must be a slug of lowercase letters, digits and dashes');
+  .regex(
+    /^[a-z0-9-]+$/,
+    'must be a slug of lowercase letters, digits and dashes',
+  );
 
 function isEntityRef(value: string): boolean {
   try {
@@ -25,16 +28,24 @@ function isEntityRef(value: string): boolean {
 export const entityRefSchema = z
   .string()
   .min(1, { error: 'is required', abort: true })
-  .refine(isEntityRef, "must be an entity reference such as 'component:default/payments'")
+  .refine(
+    isEntityRef,
+    "must be an entity reference such as 'component:default/payments'",
+  )
   .describe('e.g. component:default/payments');
 
 /** An image digest as registries write it. @public */
 export const digestSchema = z
   .string()
-  .regex(/^sha256:[0-9a-f]{64}$/, 'must be a sha256 digest (sha256: and 64 hex digits)');
+  .regex(
+    /^sha256:[0-9a-f]{64}$/,
+    'must be a sha256 digest (sha256: and 64 hex digits)',
+  );
 
 /** An image tag as OCI allows it. @public */
-export const tagSchema = z.string().regex(/^[\w][\w.-]{0,127}$/, 'must be a valid image tag');
+export const tagSchema = z
+  .string()
+  .regex(/^[\w][\w.-]{0,127}$/, 'must be a valid image tag');
 
 /** Body of `POST /promotions`. @public */
 export const createPromotionRequestSchema = z
@@ -53,7 +64,9 @@ export const createPromotionRequestSchema = z
   .strict();
 
 /** @public */
-export type CreatePromotionRequest = z.infer<typeof createPromotionRequestSchema>;
+export type CreatePromotionRequest = z.infer<
+  typeof createPromotionRequestSchema
+>;
 
 /** Body of `POST /rollbacks`. @public */
 export const createRollbackRequestSchema = z
@@ -68,7 +81,10 @@ export const createRollbackRequestSchema = z
     reason: z
       .string()
       .trim()
-      .min(10, 'say why, in at least 10 characters: it goes into the audit log and the commit')
+      .min(
+        10,
+        'say why, in at least 10 characters: it goes into the audit log and the commit',
+      )
       .max(2000)
       .optional(),
     /** Plan only: answer the impact analysis, approvals and the diff, write nothing. */
@@ -80,7 +96,8 @@ export const createRollbackRequestSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['reason'],
-        message: 'say why, in at least 10 characters: it goes into the audit log and the commit',
+        message:
+          'say why, in at least 10 characters: it goes into the audit log and the commit',
       });
     }
   });
@@ -142,10 +159,15 @@ export const approvalDecisionSchema = z
   })
   .strict()
   // A rejection ends the request for good: the requester must learn why.
-  .refine(body => body.decision !== 'reject' || (body.comment?.trim().length ?? 0) >= REJECTION_REASON_MIN, {
-    path: ['comment'],
-    error: `a rejection needs a reason: say why in at least ${REJECTION_REASON_MIN} characters`,
-  });
+  .refine(
+    body =>
+      body.decision !== 'reject' ||
+      (body.comment?.trim().length ?? 0) >= REJECTION_REASON_MIN,
+    {
+      path: ['comment'],
+      error: `a rejection needs a reason: say why in at least ${REJECTION_REASON_MIN} characters`,
+    },
+  );
 
 /** @public */
 export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
@@ -153,7 +175,14 @@ export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
 /** Body of `POST /promotions/:id/bypass`. @public */
 export const bypassRequestSchema = z
   .object({
-    reason: z.string().trim().min(10, 'say why, in at least 10 characters: it goes into the audit log and the commit').max(2000),
+    reason: z
+      .string()
+      .trim()
+      .min(
+        10,
+        'say why, in at least 10 characters: it goes into the audit log and the commit',
+      )
+      .max(2000),
   })
   .strict();
 
@@ -179,7 +208,10 @@ export const auditQuerySchema = z
     promotionId: z.uuid().optional(),
     action: z
       .string()
-      .regex(/^(promotion|hold)\.[a-z-]+$/, 'must be an audit action such as promotion.approved or hold.set')
+      .regex(
+        /^(promotion|hold)\.[a-z-]+$/,
+        'must be an audit action such as promotion.approved or hold.set',
+      )
       .optional(),
     actor: z.string().min(1).optional(),
     /** Cursor: the sequence number after which to continue. */

@@ -313,7 +313,11 @@ export interface Promotion {
   /** Distinct approvals the target needs (0 when none). */
   approvalsRequired?: number;
   /** Set when someone skipped gates or the approval wait in an emergency. */
-  bypass?: { by: string; reason: string; skipped: Array<'gates' | 'approvals'> };
+  bypass?: {
+    by: string;
+    reason: string;
+    skipped: Array<'gates' | 'approvals'>;
+  };
   /** What the caller may do with this request, computed by the server. */
   allowedActions?: RequestAction[];
 }
@@ -329,10 +333,19 @@ export interface Approval {
 }
 
 /** Actions on an active request. @public */
-export type RequestAction = 'approve' | 'reject' | 'cancel' | 'bypass' | 'rerun-gates';
+export type RequestAction =
+  | 'approve'
+  | 'reject'
+  | 'cancel'
+  | 'bypass'
+  | 'rerun-gates';
 
 /** Actions on an environment. @public */
-export type EnvironmentAction = 'promote' | 'rollback' | 'release-hold' | 'sync';
+export type EnvironmentAction =
+  | 'promote'
+  | 'rollback'
+  | 'release-hold'
+  | 'sync';
 
 /** Who made a request. @public */
 export type RequesterKind = 'user' | 'service' | 'scheduler';

@@ -77,7 +77,9 @@ describe('DemoArgoCd', () => {
   });
 
   it('keeps a manual-sync Application on what it ran until it is synced, then plays a canary', async () => {
-    expect((await argoCd.application('payments-api-prod'))!.status).toMatchObject({
+    expect(
+      (await argoCd.application('payments-api-prod'))!.status,
+    ).toMatchObject({
       sync: { status: 'Synced' },
       summary: { images: [running('1.2.0')] },
     });

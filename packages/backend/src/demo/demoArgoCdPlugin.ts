@@ -36,13 +36,11 @@ export default createBackendPlugin({
         const router = express.Router();
         router.use((req, res, next) => {
           if (!/^Bearer \S+/.test(req.headers.authorization ?? '')) {
-            res
-              .status(401)
-              .json({
-                error: 'no session information',
-                code: 16,
-                message: 'no session information',
-              });
+            res.status(401).json({
+              error: 'no session information',
+              code: 16,
+              message: 'no session information',
+            });
             return;
           }
           next();

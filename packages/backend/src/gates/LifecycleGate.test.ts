@@ -34,14 +34,17 @@ describe('LifecycleGate', () => {
     await expect(gate.evaluate(context('experimental'))).resolves.toEqual(
       expect.objectContaining({
         status: 'failed',
-        message: 'payments-api is experimental; prod takes only production services',
+        message:
+          'payments-api is experimental; prod takes only production services',
       }),
     );
   });
 
   it('refuses config without allowed lifecycles', () => {
     expect(() =>
-      new LifecycleGateFactory().create({ config: new ConfigReader({ type: 'lifecycle', allowed: [] }) }),
+      new LifecycleGateFactory().create({
+        config: new ConfigReader({ type: 'lifecycle', allowed: [] }),
+      }),
     ).toThrow(/allowed/);
   });
 });

@@ -1,5 +1,10 @@
 import { Config } from '@backstage/config';
-import { Gate, GateContext, GateFactory, GateResult } from '@internal/plugin-promotion-node';
+import {
+  Gate,
+  GateContext,
+  GateFactory,
+  GateResult,
+} from '@internal/plugin-promotion-node';
 
 /**
  * An example of a custom gate, added by a backend module: promotion into the
@@ -22,10 +27,15 @@ export class LifecycleGate implements Gate {
   async evaluate(context: GateContext): Promise<GateResult> {
     const lifecycle = String(context.entity.spec?.lifecycle ?? 'unknown');
     return this.allowed.includes(lifecycle)
-      ? { status: 'passed', message: `${context.entity.metadata.name} is ${lifecycle}` }
+      ? {
+          status: 'passed',
+          message: `${context.entity.metadata.name} is ${lifecycle}`,
+        }
       : {
           status: 'failed',
-          message: `${context.entity.metadata.name} is ${lifecycle}; ${context.target.name} takes only ${this.allowed.join(', ')} services`,
+          message: `${context.entity.metadata.name} is ${lifecycle}; ${
+            context.target.name
+          } takes only ${this.allowed.join(', ')} services`,
           details: { lifecycle, allowed: this.allowed },
         };
   }
@@ -38,7 +48,9 @@ export class LifecycleGateFactory implements GateFactory {
   create(options: { config: Config }): Gate {
     const allowed = options.config.getStringArray('allowed');
     if (allowed.length === 0) {
-      throw new Error("'allowed' must list at least one lifecycle, e.g. [production]");
+      throw new Error(
+        "'allowed' must list at least one lifecycle, e.g. [production]",
+      );
     }
     return new LifecycleGate(allowed);
   }

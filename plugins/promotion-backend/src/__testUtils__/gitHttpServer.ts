@@ -9,17 +9,33 @@ import path from 'node:path';
  * `projectRoot`. When `authorization` is given, requests must carry exactly
  * that `Authorization` header, so tests can prove that credentials reach git.
  */
-export async function startGitHttpServer(options: { projectRoot: string; authorization?: string }) {
-  const requests: Array<{ method: string; url: string; authorization?: string }> = [];
+export async function startGitHttpServer(options: {
+  projectRoot: string;
+  authorization?: string;
+}) {
+  const requests: Array<{
+    method: string;
+    url: string;
+    authorization?: string;
+  }> = [];
   let outage: GitHttpOutage | undefined;
   const server = http.createServer((req, res) => {
-    requests.push({ method: req.method!, url: req.url!, authorization: req.headers.authorization });
+    requests.push({
+      method: req.method!,
+      url: req.url!,
+      authorization: req.headers.authorization,
+    });
     if (outage && (!outage.service || req.url!.includes(outage.service))) {
       req.resume();
-      res.writeHead(outage.status, { 'Content-Type': 'text/plain' }).end('The git service is unavailable\n');
+      res
+        .writeHead(outage.status, { 'Content-Type': 'text/plain' })
+        .end('The git service is unavailable\n');
       return;
     }
-    if (options.authorization && req.headers.authorization !== options.authorization) {
+    if (
+      options.authorization &&
+      req.headers.authorization !== options.authorization
+    ) {
       res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"' }).end();
       return;
     }
@@ -53,7 +69,10 @@ export async function startGitHttpServer(options: { projectRoot: string; authori
       const end = headerBuffer.indexOf('\r\n\r\n');
       if (end < 0) return;
       let status = 200;
-      for (const line of headerBuffer.subarray(0, end).toString('utf8').split('\r\n')) {
+      for (const line of headerBuffer
+        .subarray(0, end)
+        .toString('utf8')
+        .split('\r\n')) {
         const colon = line.indexOf(':');
         const name = line.slice(0, colon).trim();
         const value = line.slice(colon + 1).trim();
@@ -83,7 +102,8 @@ export async function startGitHttpServer(options: { projectRoot: string; authori
     /** Stops listening: connections to the port are refused until `restart`. */
     stop: close,
     /** Listens again on the same port, so the remote's URL works again. */
-    restart: () => new Promise<void>(resolve => server.listen(port, '127.0.0.1', resolve)),
+    restart: () =>
+      new Promise<void>(resolve => server.listen(port, '127.0.0.1', resolve)),
     close,
   };
 }

@@ -1,5 +1,9 @@
 import { ServiceFactory } from '@backstage/backend-plugin-api';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { JsonObject } from '@backstage/types';
 import { Entity } from '@backstage/catalog-model';
 import { promotionPlugin } from '../plugin';
@@ -17,7 +21,11 @@ export const componentEntity = (name: string): Entity => ({
 });
 
 /** The three-step pipeline most router tests promote through. */
-export const DEV_STAGING_PROD: JsonObject[] = [{ name: 'dev' }, { name: 'staging' }, { name: 'prod' }];
+export const DEV_STAGING_PROD: JsonObject[] = [
+  { name: 'dev' },
+  { name: 'staging' },
+  { name: 'prod' },
+];
 
 /**
  * Starts the promotion plugin on a loopback port against a test repository,
@@ -50,7 +58,9 @@ export async function startPromotionBackend(options: {
             ci: { subjects: options.ciSubjects ?? ['external:ci'] },
             gitops: {
               repositories: [{ id: 'platform', url: options.repoUrl }],
-              defaults: { path: 'apps/{{ entity.metadata.name }}/{{ environment }}/kustomization.yaml' },
+              defaults: {
+                path: 'apps/{{ entity.metadata.name }}/{{ environment }}/kustomization.yaml',
+              },
             },
             ...options.promotion,
           },
@@ -64,4 +74,7 @@ export async function startPromotionBackend(options: {
 
 /** The `Authorization` header of a service calling on its own behalf, as CI does. */
 export const asService = (subject: string) =>
-  mockCredentials.service.header({ onBehalfOf: mockCredentials.service(subject), targetPluginId: 'promotion' });
+  mockCredentials.service.header({
+    onBehalfOf: mockCredentials.service(subject),
+    targetPluginId: 'promotion',
+  });

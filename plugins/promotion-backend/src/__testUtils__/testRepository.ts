@@ -18,13 +18,21 @@ export interface TestRepository {
   /** Runs git in the bare repository and returns stdout. */
   git(args: string[]): string;
   /** Commits files on main as another writer would (through a clone and a push). */
-  commitFiles(files: Record<string, string>, message: string, env?: Record<string, string>): string;
+  commitFiles(
+    files: Record<string, string>,
+    message: string,
+    env?: Record<string, string>,
+  ): string;
   /**
    * Commits each content of `file` in turn on main, one commit apiece, in one
    * `git fast-import` (hundreds of commits in well under a second); returns
    * their shas, oldest first.
    */
-  commitSeries(file: string, contents: string[], message: (index: number) => string): string[];
+  commitSeries(
+    file: string,
+    contents: string[],
+    message: (index: number) => string,
+  ): string[];
   /** Commits a symbolic link on main as another writer would. */
   commitSymlink(link: string, target: string): string;
   /** The content of a file on main. */
@@ -32,12 +40,18 @@ export interface TestRepository {
   cleanup(): void;
 }
 
-export function createTestRepository(files: Record<string, string>): TestRepository {
+export function createTestRepository(
+  files: Record<string, string>,
+): TestRepository {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'promotion-test-repo-'));
   const url = path.join(root, 'remote.git');
   const work = path.join(root, 'work');
   const run = (cwd: string, args: string[], env: Record<string, string> = {}) =>
-    execFileSync('git', args, { cwd, env: { ...process.env, ...GIT_ENV, ...env }, stdio: 'pipe' }).toString();
+    execFileSync('git', args, {
+      cwd,
+      env: { ...process.env, ...GIT_ENV, ...env },
+      stdio: 'pipe',
+    }).toString();
   const write = (entries: Record<string, string>) => {
     for (const [file, content] of Object.entries(entries)) {
       fs.mkdirSync(path.dirname(path.join(work, file)), { recursive: true });
@@ -84,14 +98,22 @@ export function createTestRepository(files: Record<string, string>): TestReposit
         })
         .join('');
       const marks = path.join(root, 'marks');
-      execFileSync('git', ['fast-import', '--quiet', `--export-marks=${marks}`], {
-        cwd: url,
-        input: stream,
-        env: { ...process.env, ...GIT_ENV },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
+      execFileSync(
+        'git',
+        ['fast-import', '--quiet', `--export-marks=${marks}`],
+        {
+          cwd: url,
+          input: stream,
+          env: { ...process.env, ...GIT_ENV },
+          stdio: ['pipe', 'pipe', 'pipe'],
+        },
+      );
       const shas = new Map(
-        fs.readFileSync(marks, 'utf8').trim().split('\n').map(line => line.split(' ') as [string, string]),
+        fs
+          .readFileSync(marks, 'utf8')
+          .trim()
+          .split('\n')
+          .map(line => line.split(' ') as [string, string]),
       );
       return contents.map((_, i) => shas.get(`:${i + 1}`)!);
     },

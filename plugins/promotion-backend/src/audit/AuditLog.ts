@@ -58,7 +58,9 @@ export interface AuditListOptions extends AuditFilter {
  * Keeps, of a batch of records, those the reader may see (say, of entities
  * visible to them in the catalog), in order.
  */
-export type AuditRecordKeeper = (records: AuditRecordView[]) => Promise<AuditRecordView[]>;
+export type AuditRecordKeeper = (
+  records: AuditRecordView[],
+) => Promise<AuditRecordView[]>;
 
 /**
  * How many records one page reads at most when a keeper drops records: past
@@ -146,7 +148,10 @@ export class AuditLog {
    * records it keeps are listed; a page may then hold fewer than `limit`
    * records and still have a `nextCursor`, when many were passed over.
    */
-  async list(options: AuditListOptions = {}, keep?: AuditRecordKeeper): Promise<AuditPage> {
+  async list(
+    options: AuditListOptions = {},
+    keep?: AuditRecordKeeper,
+  ): Promise<AuditPage> {
     const limit = options.limit ?? DEFAULT_LIMIT;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
       throw new InputError(`limit must be an integer from 1 to ${MAX_LIMIT}`);
@@ -169,7 +174,9 @@ export class AuditLog {
       if (items.length === limit) {
         // Full: the next page starts after the last record listed.
         const cursor = items[items.length - 1].seq;
-        return more || cursor !== last?.seq ? { items, nextCursor: cursor } : { items };
+        return more || cursor !== last?.seq
+          ? { items, nextCursor: cursor }
+          : { items };
       }
       scanned += read.length;
       if (!more) return { items };

@@ -56,7 +56,10 @@ export class AuditChainConflictError extends Error {
 export const GENESIS_HASH = '0'.repeat(64);
 
 export function hashRecord(prevHash: string, canonical: string): string {
-  return crypto.createHash('sha256').update(prevHash + canonical).digest('hex');
+  return crypto
+    .createHash('sha256')
+    .update(prevHash + canonical)
+    .digest('hex');
 }
 
 /**

@@ -67,7 +67,9 @@ describe('readPromotionConfig', () => {
     config.maxReadAge = '30s';
     expect(durationToMilliseconds(read(config).maxReadAge)).toBe(30_000);
     config.maxReadAge = '0s';
-    expect(errorFor(config)).toContain('promotion.maxReadAge: must be longer than zero');
+    expect(errorFor(config)).toContain(
+      'promotion.maxReadAge: must be longer than zero',
+    );
   });
 
   it('keeps what is configured, including environment settings read elsewhere', () => {
@@ -514,12 +516,17 @@ describe('readPromotionConfig', () => {
   });
 
   describe('deployment sources', () => {
-    const withDeployment = (deployment: JsonObject, extra: JsonObject = {}) => ({
+    const withDeployment = (
+      deployment: JsonObject,
+      extra: JsonObject = {},
+    ) => ({
       ...minimal(),
       environments: [{ name: 'dev' }, { name: 'prod', deployment }],
       ...extra,
     });
-    const argocd = { argocd: [{ id: 'main', url: 'https://argocd.acme.test', token: 't' }] };
+    const argocd = {
+      argocd: [{ id: 'main', url: 'https://argocd.acme.test', token: 't' }],
+    };
 
     it('defaults the Application template and the timeout, and takes the only Argo CD instance', () => {
       const config = read(withDeployment({ source: 'argocd' }, argocd));
@@ -542,15 +549,26 @@ describe('readPromotionConfig', () => {
     });
 
     it('refuses an unknown source, a misspelt key and an unknown placeholder, naming the key', () => {
-      expect(errorFor(withDeployment({ source: 'spinnaker' }))).toMatch(/promotion\.environments\[1\]\.deployment\.source: /);
-      expect(errorFor(withDeployment({ source: 'argocd', aplication: 'x' }, argocd))).toContain(
+      expect(errorFor(withDeployment({ source: 'spinnaker' }))).toMatch(
+        /promotion\.environments\[1\]\.deployment\.source: /,
+      );
+      expect(
+        errorFor(withDeployment({ source: 'argocd', aplication: 'x' }, argocd)),
+      ).toContain(
         "promotion.environments[1].deployment.aplication: unknown key; did you mean 'application'?",
       );
       // Flux applies what the branch holds; there is no manual sync to wait for.
-      expect(errorFor(withDeployment({ source: 'flux', sync: 'manual' }))).toContain(
-        'promotion.environments[1].deployment.sync: unknown key',
-      );
-      expect(errorFor(withDeployment({ source: 'argocd', application: '{{ entity.spec.owner }}' }, argocd))).toContain(
+      expect(
+        errorFor(withDeployment({ source: 'flux', sync: 'manual' })),
+      ).toContain('promotion.environments[1].deployment.sync: unknown key');
+      expect(
+        errorFor(
+          withDeployment(
+            { source: 'argocd', application: '{{ entity.spec.owner }}' },
+            argocd,
+          ),
+        ),
+      ).toContain(
         "promotion.environments[1].deployment.application: unknown placeholder '{{ entity.spec.owner }}'",
       );
     });
@@ -559,24 +577,44 @@ describe('readPromotionConfig', () => {
       expect(errorFor(withDeployment({ source: 'argocd' }))).toContain(
         'promotion.environments[1].deployment.instance: list the Argo CD instance in promotion.argocd',
       );
-      expect(errorFor(withDeployment({ source: 'argocd', instance: 'edge' }, argocd))).toContain(
+      expect(
+        errorFor(
+          withDeployment({ source: 'argocd', instance: 'edge' }, argocd),
+        ),
+      ).toContain(
         "promotion.environments[1].deployment.instance: unknown Argo CD instance 'edge'; known: main",
       );
-      const two = { argocd: [...argocd.argocd, { id: 'edge', url: 'https://argocd-edge.acme.test', token: 't' }] };
+      const two = {
+        argocd: [
+          ...argocd.argocd,
+          { id: 'edge', url: 'https://argocd-edge.acme.test', token: 't' },
+        ],
+      };
       expect(errorFor(withDeployment({ source: 'argocd' }, two))).toContain(
         'promotion.environments[1].deployment.instance: name one of the Argo CD instances: main, edge',
       );
-      expect(read(withDeployment({ source: 'argocd', instance: 'edge' }, two)).environments[1].deployment).toMatchObject({
+      expect(
+        read(withDeployment({ source: 'argocd', instance: 'edge' }, two))
+          .environments[1].deployment,
+      ).toMatchObject({
         instance: 'edge',
       });
     });
 
     it('refuses duplicate Argo CD ids, a URL that is not one and a missing token', () => {
-      expect(errorFor({ ...minimal(), argocd: [...argocd.argocd, ...argocd.argocd] })).toContain(
-        "promotion.argocd[1].id: duplicate Argo CD instance 'main'",
+      expect(
+        errorFor({
+          ...minimal(),
+          argocd: [...argocd.argocd, ...argocd.argocd],
+        }),
+      ).toContain("promotion.argocd[1].id: duplicate Argo CD instance 'main'");
+      const message = errorFor({
+        ...minimal(),
+        argocd: [{ id: 'main', url: 'argocd.acme.test' }],
+      });
+      expect(message).toContain(
+        "promotion.argocd[0].url: expected Argo CD's base URL",
       );
-      const message = errorFor({ ...minimal(), argocd: [{ id: 'main', url: 'argocd.acme.test' }] });
-      expect(message).toContain("promotion.argocd[0].url: expected Argo CD's base URL");
       expect(message).toContain('promotion.argocd[0].token:');
     });
   });

@@ -20,7 +20,9 @@ export function readPromotionConfig(config: Config): PromotionConfig {
     const problems = parsed.error.issues.map(issue => {
       const key = ['promotion', ...issue.path]
         .map((part, i) =>
-          typeof part === 'number' ? `[${part}]` : `${i ? '.' : ''}${String(part)}`,
+          typeof part === 'number'
+            ? `[${part}]`
+            : `${i ? '.' : ''}${String(part)}`,
         )
         .join('');
       const message = isUnknownKeyIssue(issue)
@@ -32,4 +34,3 @@ export function readPromotionConfig(config: Config): PromotionConfig {
   }
   return parsed.data;
 }
-

@@ -35,15 +35,13 @@ const environmentRegistrySchema = strictObject({
    */
   tags: z
     .union([
-      z
-        .literal(true)
-        .transform(
-          (): {
-            immutable?: string | false;
-            mutable?: string | false;
-            rollback?: string | false;
-          } => ({}),
-        ),
+      z.literal(true).transform(
+        (): {
+          immutable?: string | false;
+          mutable?: string | false;
+          rollback?: string | false;
+        } => ({}),
+      ),
       strictObject({
         immutable: tagTemplate.optional(),
         mutable: tagTemplate.optional(),
@@ -70,7 +68,9 @@ const environmentRegistrySchema = strictObject({
 
 const registrySchema = strictObject({
   id: slug,
-  url: baseUrl("expected the registry's base URL, like 'https://registry.internal'"),
+  url: baseUrl(
+    "expected the registry's base URL, like 'https://registry.internal'",
+  ),
   /** Image hosts this registry serves (e.g. a mirror's name); default: the URL's host. */
   hosts: z.array(z.string().min(1)).optional(),
   /** Template of the repository in this registry; default `{{ artifact.repository }}`. */
@@ -103,7 +103,10 @@ const deploymentTemplate = z
   .string()
   .min(1)
   .superRefine((template, ctx) => {
-    const message = unknownPlaceholderMessage(template, DEPLOYMENT_TEMPLATE_KEYS);
+    const message = unknownPlaceholderMessage(
+      template,
+      DEPLOYMENT_TEMPLATE_KEYS,
+    );
     if (message) ctx.addIssue({ code: 'custom', message });
   });
 
@@ -359,7 +362,9 @@ export const promotionConfigSchema = strictObject({
           message:
             argoCdIds.size === 0
               ? 'list the Argo CD instance in promotion.argocd'
-              : `name one of the Argo CD instances: ${[...argoCdIds].join(', ')}`,
+              : `name one of the Argo CD instances: ${[...argoCdIds].join(
+                  ', ',
+                )}`,
         });
       }
     }
@@ -383,8 +388,14 @@ export type EnvironmentRegistryConfig = NonNullable<
   EnvironmentConfig['registry']
 >;
 export type DeploymentConfig = NonNullable<EnvironmentConfig['deployment']>;
-export type ArgoCdDeploymentConfig = Extract<DeploymentConfig, { source: 'argocd' }>;
-export type FluxDeploymentConfig = Extract<DeploymentConfig, { source: 'flux' }>;
+export type ArgoCdDeploymentConfig = Extract<
+  DeploymentConfig,
+  { source: 'argocd' }
+>;
+export type FluxDeploymentConfig = Extract<
+  DeploymentConfig,
+  { source: 'flux' }
+>;
 export type ArgoCdInstanceConfig = PromotionConfig['argocd'][number];
 export type ManifestFormat = z.infer<typeof manifestFormatSchema>;
 export type DurationConfig = z.infer<typeof durationSchema>;

@@ -12,7 +12,10 @@ import {
   PromotionStatus,
   RequesterKind,
 } from '@internal/plugin-promotion-common';
-import { DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-api';
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
 import {
   appendAuditRecord,
   AuditAppendedListener,
@@ -32,7 +35,10 @@ import {
   StoredDecision,
 } from './PromotionStore';
 
-const MIGRATIONS_DIR = resolvePackagePath('@internal/plugin-promotion-backend', 'migrations');
+const MIGRATIONS_DIR = resolvePackagePath(
+  '@internal/plugin-promotion-backend',
+  'migrations',
+);
 const MAX_CHAIN_RETRIES = 50;
 
 type PromotionRow = {
@@ -133,14 +139,20 @@ function toPromotion(row: PromotionRow): Promotion {
     ...(row.error ? { error: row.error } : {}),
     // A landed change whose deployment is still followed is looked at again.
     ...(row.status === 'succeeded' && row.next_evaluation_at
-      ? { deployment: row.deploy_deadline_at ? { deadlineAt: iso(row.deploy_deadline_at) } : {} }
+      ? {
+          deployment: row.deploy_deadline_at
+            ? { deadlineAt: iso(row.deploy_deadline_at) }
+            : {},
+        }
       : {}),
     ...(row.bypassed_by
       ? {
           bypass: {
             by: row.bypassed_by,
             reason: row.bypass_reason ?? '',
-            skipped: (row.bypass_skipped ?? '').split(',').filter(Boolean) as Array<'gates' | 'approvals'>,
+            skipped: (row.bypass_skipped ?? '')
+              .split(',')
+              .filter(Boolean) as Array<'gates' | 'approvals'>,
           },
         }
       : {}),
@@ -231,7 +243,9 @@ export class KnexPromotionStore implements PromotionStore {
    * retried, re-checking whatever it read. The records it appended go to
    * `onAuditAppended` only once it has committed.
    */
-  private async withChain<T>(fn: (trx: Knex.Transaction, now: Date) => Promise<T>): Promise<T> {
+  private async withChain<T>(
+    fn: (trx: Knex.Transaction, now: Date) => Promise<T>,
+  ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         let appended: AuditRecordView[] = [];
@@ -242,7 +256,10 @@ export class KnexPromotionStore implements PromotionStore {
           // committed and still append after it. SQLite runs one writer at a
           // time anyway and has no row locks.
           if (!String(this.db.client.config.client).includes('sqlite3')) {
-            await trx('promotion_audit_head').where({ id: 1 }).forUpdate().first();
+            await trx('promotion_audit_head')
+              .where({ id: 1 })
+              .forUpdate()
+              .first();
           }
           if (!this.onAuditAppended) return fn(trx, this.now());
           // Nobody else appends while this transaction holds the head (its
@@ -257,10 +274,15 @@ export class KnexPromotionStore implements PromotionStore {
         await this.announceAppended(appended);
         return result;
       } catch (error) {
-        if (!(error instanceof AuditChainConflictError) || attempt >= MAX_CHAIN_RETRIES) {
+        if (
+          !(error instanceof AuditChainConflictError) ||
+          attempt >= MAX_CHAIN_RETRIES
+        ) {
           throw error;
         }
-        await new Promise(resolve => setTimeout(resolve, Math.random() * 5 * attempt));
+        await new Promise(resolve =>
+          setTimeout(resolve, Math.random() * 5 * attempt),
+        );
       }
     }
   }
@@ -276,11 +298,17 @@ export class KnexPromotionStore implements PromotionStore {
     }
   }
 
-  async createPromotion(input: NewPromotion, audit: Omit<AuditEntry, 'promotionId'>): Promise<Promotion> {
+  async createPromotion(
+    input: NewPromotion,
+    audit: Omit<AuditEntry, 'promotionId'>,
+  ): Promise<Promotion> {
     const id = crypto.randomUUID();
     return this.withChain(async (trx, now) => {
       const active = await trx<PromotionRow>('promotion_request')
-        .where({ entity_ref: input.entityRef, target_environment: input.targetEnvironment })
+        .where({
+          entity_ref: input.entityRef,
+          target_environment: input.targetEnvironment,
+        })
         .whereIn('status', [...ACTIVE_PROMOTION_STATUSES]);
       const busy = active.find(row => !SUPERSEDABLE.includes(row.status));
       if (input.requesterKind === 'scheduler') {
@@ -288,14 +316,21 @@ export class KnexPromotionStore implements PromotionStore {
         // look and this write a person may have asked for a request or a
         // rollback may have held the environment.
         const held = await trx('promotion_hold')
-          .where({ entity_ref: input.entityRef, environment: input.targetEnvironment })
+          .where({
+            entity_ref: input.entityRef,
+            environment: input.targetEnvironment,
+          })
           .first();
         const personal = active.find(row => row.requester_kind !== 'scheduler');
         if (held || personal) {
           throw new ConflictError(
             held
               ? `${input.targetEnvironment} of ${input.entityRef} is held; automatic promotion waits until the hold is released`
-              : `A person's request (${personal!.id}) is open for ${input.entityRef} in ${input.targetEnvironment}; automatic promotion leaves it alone`,
+              : `A person's request (${personal!.id}) is open for ${
+                  input.entityRef
+                } in ${
+                  input.targetEnvironment
+                }; automatic promotion leaves it alone`,
           );
         }
       }
@@ -305,9 +340,11 @@ export class KnexPromotionStore implements PromotionStore {
         );
       }
       for (const older of active) {
-        await trx('promotion_request')
-          .where({ id: older.id })
-          .update({ status: 'superseded', updated_at: now.toISOString(), next_evaluation_at: null });
+        await trx('promotion_request').where({ id: older.id }).update({
+          status: 'superseded',
+          updated_at: now.toISOString(),
+          next_evaluation_at: null,
+        });
         await appendAuditRecord(
           trx,
           {
@@ -387,7 +424,9 @@ export class KnexPromotionStore implements PromotionStore {
   }
 
   async listHolds(entityRef: string): Promise<Map<string, EnvironmentHold>> {
-    const rows = await this.db<HoldRow>('promotion_hold').where({ entity_ref: entityRef });
+    const rows = await this.db<HoldRow>('promotion_hold').where({
+      entity_ref: entityRef,
+    });
     return new Map(
       rows.map(row => [
         row.environment,
@@ -401,17 +440,29 @@ export class KnexPromotionStore implements PromotionStore {
     );
   }
 
-  async releaseHold(entityRef: string, environment: string, actor: string): Promise<boolean> {
+  async releaseHold(
+    entityRef: string,
+    environment: string,
+    actor: string,
+  ): Promise<boolean> {
     return this.withChain(async (trx, now) => {
-      const removed = await trx('promotion_hold').where({ entity_ref: entityRef, environment }).delete();
+      const removed = await trx('promotion_hold')
+        .where({ entity_ref: entityRef, environment })
+        .delete();
       if (removed !== 1) return false;
-      await appendAuditRecord(trx, { action: 'hold.released', actor, entityRef, environment }, now);
+      await appendAuditRecord(
+        trx,
+        { action: 'hold.released', actor, entityRef, environment },
+        now,
+      );
       return true;
     });
   }
 
   async getPromotion(id: string): Promise<Promotion | undefined> {
-    const row = await this.db<PromotionRow>('promotion_request').where({ id }).first();
+    const row = await this.db<PromotionRow>('promotion_request')
+      .where({ id })
+      .first();
     return row ? toPromotion(row) : undefined;
   }
 
@@ -421,14 +472,19 @@ export class KnexPromotionStore implements PromotionStore {
       .orderBy('id', 'desc')
       .limit(filter.limit ?? 100);
     if (filter.entityRef) query.where({ entity_ref: filter.entityRef });
-    if (filter.environment) query.where({ target_environment: filter.environment });
+    if (filter.environment)
+      query.where({ target_environment: filter.environment });
     if (filter.statuses) query.whereIn('status', filter.statuses);
     const after = filter.after;
     if (after) {
       query.where(below =>
         below
           .where('created_at', '<', after.createdAt)
-          .orWhere(same => same.where('created_at', '=', after.createdAt).andWhere('id', '<', after.id)),
+          .orWhere(same =>
+            same
+              .where('created_at', '=', after.createdAt)
+              .andWhere('id', '<', after.id),
+          ),
       );
     }
     return (await query).map(toPromotion);
@@ -443,15 +499,28 @@ export class KnexPromotionStore implements PromotionStore {
     leaseOwner?: string,
   ): Promise<Promotion | undefined> {
     return this.withChain(async (trx, now) => {
-      const query = trx('promotion_request').where({ id }).whereIn('status', from);
+      const query = trx('promotion_request')
+        .where({ id })
+        .whereIn('status', from);
       if (leaseOwner !== undefined) query.where({ lease_owner: leaseOwner });
-      const updated = await query.update({ status: to, updated_at: now.toISOString(), ...patchColumns(patch) });
+      const updated = await query.update({
+        status: to,
+        updated_at: now.toISOString(),
+        ...patchColumns(patch),
+      });
       if (updated !== 1) return undefined;
-      const row = (await trx<PromotionRow>('promotion_request').where({ id }).first())!;
+      const row = (await trx<PromotionRow>('promotion_request')
+        .where({ id })
+        .first())!;
       // Every record names its target, so filtered audit queries see every change.
       await appendAuditRecord(
         trx,
-        { entityRef: row.entity_ref, environment: row.target_environment, ...audit, promotionId: id },
+        {
+          entityRef: row.entity_ref,
+          environment: row.target_environment,
+          ...audit,
+          promotionId: id,
+        },
         now,
       );
       return toPromotion(row);
@@ -491,7 +560,9 @@ export class KnexPromotionStore implements PromotionStore {
           q
             .where({ status: 'approved' })
             .orWhere(expired =>
-              expired.where({ status: 'executing' }).andWhere('lease_expires_at', '<', now.toISOString()),
+              expired
+                .where({ status: 'executing' })
+                .andWhere('lease_expires_at', '<', now.toISOString()),
             ),
         )
         .update({
@@ -503,30 +574,48 @@ export class KnexPromotionStore implements PromotionStore {
         });
       if (updated !== 1) return undefined;
       await appendAuditRecord(trx, { ...audit, promotionId: id }, now);
-      return toPromotion((await trx<PromotionRow>('promotion_request').where({ id }).first())!);
+      return toPromotion(
+        (await trx<PromotionRow>('promotion_request').where({ id }).first())!,
+      );
     });
   }
 
-  async renewLease(id: string, owner: string, leaseUntil: Date): Promise<boolean> {
+  async renewLease(
+    id: string,
+    owner: string,
+    leaseUntil: Date,
+  ): Promise<boolean> {
     const updated = await this.db('promotion_request')
       .where({ id, status: 'executing', lease_owner: owner })
       .update({ lease_expires_at: leaseUntil.toISOString() });
     return updated === 1;
   }
 
-  async recordGateRuns(id: string, runs: GateRun[], audit: Omit<AuditEntry, 'promotionId'>): Promise<void> {
+  async recordGateRuns(
+    id: string,
+    runs: GateRun[],
+    audit: Omit<AuditEntry, 'promotionId'>,
+  ): Promise<void> {
     await this.withChain(async (trx, now) => {
-      const [{ round }] = await trx('promotion_gate_run').where({ promotion_id: id }).max({ round: 'round' });
+      const [{ round }] = await trx('promotion_gate_run')
+        .where({ promotion_id: id })
+        .max({ round: 'round' });
       const next = Number(round ?? 0) + 1;
       // A round that says what the previous one said (a gate still pending,
       // a service still unreachable) is stored but not audited again, so a
       // request waiting for days does not fill the chain.
       const previous = round
-        ? await trx<GateRunRow>('promotion_gate_run').where({ promotion_id: id, round }).orderBy('gate')
+        ? await trx<GateRunRow>('promotion_gate_run')
+            .where({ promotion_id: id, round })
+            .orderBy('gate')
         : [];
       const verdicts = (rows: Array<Pick<GateRun, 'gate' | 'status'>>) =>
-        rows.map(r => `${r.gate}=${r.status}`).sort().join(',');
-      const unchanged = previous.length > 0 && verdicts(previous) === verdicts(runs);
+        rows
+          .map(r => `${r.gate}=${r.status}`)
+          .sort()
+          .join(',');
+      const unchanged =
+        previous.length > 0 && verdicts(previous) === verdicts(runs);
       if (runs.length > 0) {
         await trx('promotion_gate_run').insert(
           runs.map(run => ({
@@ -548,7 +637,15 @@ export class KnexPromotionStore implements PromotionStore {
         {
           ...audit,
           promotionId: id,
-          details: { ...audit.details, round: next, gates: runs.map(r => ({ gate: r.gate, status: r.status, message: r.message })) },
+          details: {
+            ...audit.details,
+            round: next,
+            gates: runs.map(r => ({
+              gate: r.gate,
+              status: r.status,
+              message: r.message,
+            })),
+          },
         },
         now,
       );
@@ -566,12 +663,17 @@ export class KnexPromotionStore implements PromotionStore {
       .as('latest');
     const rows = await this.db<GateRunRow>('promotion_gate_run as run')
       .join(latest, join =>
-        join.on('run.promotion_id', '=', 'latest.promotion_id').andOn('run.round', '=', 'latest.round'),
+        join
+          .on('run.promotion_id', '=', 'latest.promotion_id')
+          .andOn('run.round', '=', 'latest.round'),
       )
       .select('run.*')
       .orderBy('run.id', 'asc');
     for (const row of rows) {
-      result.set(row.promotion_id, [...(result.get(row.promotion_id) ?? []), toGateRun(row)]);
+      result.set(row.promotion_id, [
+        ...(result.get(row.promotion_id) ?? []),
+        toGateRun(row),
+      ]);
     }
     return result;
   }
@@ -583,12 +685,20 @@ export class KnexPromotionStore implements PromotionStore {
         q
           .where(due =>
             // `succeeded` is due while its deployment is followed.
-            due.whereIn('status', ['gating', 'awaiting-merge', 'succeeded']).andWhere('next_evaluation_at', '<=', at),
+            due
+              .whereIn('status', ['gating', 'awaiting-merge', 'succeeded'])
+              .andWhere('next_evaluation_at', '<=', at),
           )
           .orWhere({ status: 'approved' })
-          .orWhere(lease => lease.where({ status: 'executing' }).andWhere('lease_expires_at', '<', at))
+          .orWhere(lease =>
+            lease
+              .where({ status: 'executing' })
+              .andWhere('lease_expires_at', '<', at),
+          )
           .orWhere(expiring =>
-            expiring.whereIn('status', [...SUPERSEDABLE]).andWhere('expires_at', '<', at),
+            expiring
+              .whereIn('status', [...SUPERSEDABLE])
+              .andWhere('expires_at', '<', at),
           ),
       )
       .orderBy('updated_at', 'asc')
@@ -598,32 +708,52 @@ export class KnexPromotionStore implements PromotionStore {
 
   async recordDecision(
     id: string,
-    decision: { approver: string; decision: 'approve' | 'reject'; comment?: string; digest?: string },
+    decision: {
+      approver: string;
+      decision: 'approve' | 'reject';
+      comment?: string;
+      digest?: string;
+    },
     rule: ApprovalRule,
   ): Promise<DecisionOutcome> {
     return this.withChain(async (trx, now) => {
-      const row = await trx<PromotionRow>('promotion_request').where({ id }).first();
+      const row = await trx<PromotionRow>('promotion_request')
+        .where({ id })
+        .first();
       if (!row) throw new NotFoundError(`No promotion ${id}`);
       if (row.status !== 'awaiting-approval') {
-        throw new ConflictError(`Promotion ${id} is ${row.status}; decisions are taken only while it awaits approval`);
+        throw new ConflictError(
+          `Promotion ${id} is ${row.status}; decisions are taken only while it awaits approval`,
+        );
       }
       const promotion = toPromotion(row);
       // The scheduler expires it at its next round; until then nobody may approve it.
       if (new Date(promotion.expiresAt) <= now) {
-        throw new ConflictError(`Promotion ${id} expired at ${promotion.expiresAt}; request it again`);
+        throw new ConflictError(
+          `Promotion ${id} expired at ${promotion.expiresAt}; request it again`,
+        );
       }
       // A tag-only pin is bound to the digest its tag named when it was
       // requested; API clients may still name the tag itself.
       const pinned = boundDigest(promotion) ?? null;
-      const accepted = promotion.artifact.digest ? [pinned] : [pinned, promotion.artifact.tag];
-      if (decision.digest !== undefined && !accepted.includes(decision.digest)) {
+      const accepted = promotion.artifact.digest
+        ? [pinned]
+        : [pinned, promotion.artifact.tag];
+      if (
+        decision.digest !== undefined &&
+        !accepted.includes(decision.digest)
+      ) {
         throw new ConflictError(
           `Promotion ${id} is for ${pinned}, not ${decision.digest}: the decision was made on another digest; look again`,
         );
       }
-      const existing = await trx<DecisionRow>('promotion_approval').where({ promotion_id: id, approver: decision.approver }).first();
+      const existing = await trx<DecisionRow>('promotion_approval')
+        .where({ promotion_id: id, approver: decision.approver })
+        .first();
       if (existing) {
-        throw new ConflictError(`${decision.approver} already decided on promotion ${id} (${existing.decision})`);
+        throw new ConflictError(
+          `${decision.approver} already decided on promotion ${id} (${existing.decision})`,
+        );
       }
       await trx('promotion_approval').insert({
         promotion_id: id,
@@ -641,14 +771,29 @@ export class KnexPromotionStore implements PromotionStore {
       };
       await appendAuditRecord(
         trx,
-        { ...audit, action: decision.decision === 'approve' ? 'promotion.approval-given' : 'promotion.rejected', details: { comment: decision.comment ?? null, artifact: promotion.artifact, digest: pinned } },
+        {
+          ...audit,
+          action:
+            decision.decision === 'approve'
+              ? 'promotion.approval-given'
+              : 'promotion.rejected',
+          details: {
+            comment: decision.comment ?? null,
+            artifact: promotion.artifact,
+            digest: pinned,
+          },
+        },
         now,
       );
       let next: PromotionStatus | undefined;
       if (decision.decision === 'reject') {
         next = 'rejected';
       } else {
-        const decisions = (await trx<DecisionRow>('promotion_approval').where({ promotion_id: id })).map(toDecision);
+        const decisions = (
+          await trx<DecisionRow>('promotion_approval').where({
+            promotion_id: id,
+          })
+        ).map(toDecision);
         if (approvalsSatisfied(decisions, promotion, rule)) next = 'approved';
       }
       if (!next) return { promotion, decided: false };
@@ -656,9 +801,22 @@ export class KnexPromotionStore implements PromotionStore {
         .where({ id, status: 'awaiting-approval' })
         .update({ status: next, updated_at: now.toISOString() });
       if (next === 'approved') {
-        await appendAuditRecord(trx, { ...audit, action: 'promotion.approved', details: { required: rule.required } }, now);
+        await appendAuditRecord(
+          trx,
+          {
+            ...audit,
+            action: 'promotion.approved',
+            details: { required: rule.required },
+          },
+          now,
+        );
       }
-      return { promotion: toPromotion((await trx<PromotionRow>('promotion_request').where({ id }).first())!), decided: true };
+      return {
+        promotion: toPromotion(
+          (await trx<PromotionRow>('promotion_request').where({ id }).first())!,
+        ),
+        decided: true,
+      };
     });
   }
 
@@ -670,9 +828,14 @@ export class KnexPromotionStore implements PromotionStore {
   async listDecisions(ids: string[]): Promise<Map<string, StoredDecision[]>> {
     const result = new Map<string, StoredDecision[]>();
     if (ids.length === 0) return result;
-    const rows = await this.db<DecisionRow>('promotion_approval').whereIn('promotion_id', ids).orderBy('id', 'asc');
+    const rows = await this.db<DecisionRow>('promotion_approval')
+      .whereIn('promotion_id', ids)
+      .orderBy('id', 'asc');
     for (const row of rows) {
-      result.set(row.promotion_id, [...(result.get(row.promotion_id) ?? []), toDecision(row)]);
+      result.set(row.promotion_id, [
+        ...(result.get(row.promotion_id) ?? []),
+        toDecision(row),
+      ]);
     }
     return result;
   }
@@ -684,18 +847,29 @@ export class KnexPromotionStore implements PromotionStore {
     bypass: { by: string; reason: string; skipped: 'gates' | 'approvals' },
   ): Promise<Promotion | undefined> {
     return this.withChain(async (trx, now) => {
-      const before = await trx<PromotionRow>('promotion_request').where({ id, status: from }).first();
+      const before = await trx<PromotionRow>('promotion_request')
+        .where({ id, status: from })
+        .first();
       if (!before) return undefined;
-      const skipped = [...new Set([...(before.bypass_skipped ?? '').split(',').filter(Boolean), bypass.skipped])];
-      await trx('promotion_request').where({ id, status: from }).update({
-        status: to,
-        bypassed_by: bypass.by,
-        bypass_reason: bypass.reason,
-        bypass_skipped: skipped.join(','),
-        updated_at: now.toISOString(),
-        next_evaluation_at: null,
-      });
-      const row = (await trx<PromotionRow>('promotion_request').where({ id }).first())!;
+      const skipped = [
+        ...new Set([
+          ...(before.bypass_skipped ?? '').split(',').filter(Boolean),
+          bypass.skipped,
+        ]),
+      ];
+      await trx('promotion_request')
+        .where({ id, status: from })
+        .update({
+          status: to,
+          bypassed_by: bypass.by,
+          bypass_reason: bypass.reason,
+          bypass_skipped: skipped.join(','),
+          updated_at: now.toISOString(),
+          next_evaluation_at: null,
+        });
+      const row = (await trx<PromotionRow>('promotion_request')
+        .where({ id })
+        .first())!;
       await appendAuditRecord(
         trx,
         {
@@ -704,12 +878,17 @@ export class KnexPromotionStore implements PromotionStore {
           promotionId: id,
           entityRef: row.entity_ref,
           environment: row.target_environment,
-          details: { reason: bypass.reason, skipped: bypass.skipped, from, to, emergency: true },
+          details: {
+            reason: bypass.reason,
+            skipped: bypass.skipped,
+            from,
+            to,
+            emergency: true,
+          },
         },
         now,
       );
       return toPromotion(row);
     });
   }
-
 }

@@ -74,7 +74,11 @@ export interface PromotionStore {
   /** The entity's held environments, by name. */
   listHolds(entityRef: string): Promise<Map<string, EnvironmentHold>>;
   /** Releases a hold, with its audit record; false when the environment was not held. */
-  releaseHold(entityRef: string, environment: string, actor: string): Promise<boolean>;
+  releaseHold(
+    entityRef: string,
+    environment: string,
+    actor: string,
+  ): Promise<boolean>;
   listPromotions(filter: PromotionFilter): Promise<Promotion[]>;
   /**
    * Moves a request from one of `from` to `to`; resolves undefined, writing
@@ -109,7 +113,13 @@ export interface PromotionStore {
    * whose lease expired before `now` (its worker died). Resolves undefined
    * when another worker holds it.
    */
-  claimExecution(id: string, owner: string, leaseUntil: Date, now: Date, audit: Audit): Promise<Promotion | undefined>;
+  claimExecution(
+    id: string,
+    owner: string,
+    leaseUntil: Date,
+    now: Date,
+    audit: Audit,
+  ): Promise<Promotion | undefined>;
   /**
    * Extends the execution lease while its holder works (a long push), so no
    * other worker takes the request over meanwhile. Not a state change, so no
@@ -130,7 +140,12 @@ export interface PromotionStore {
    */
   recordDecision(
     id: string,
-    decision: { approver: string; decision: 'approve' | 'reject'; comment?: string; digest?: string },
+    decision: {
+      approver: string;
+      decision: 'approve' | 'reject';
+      comment?: string;
+      digest?: string;
+    },
     rule: ApprovalRule,
   ): Promise<DecisionOutcome>;
   /** The decisions on each request, oldest first. */
@@ -170,7 +185,11 @@ export interface DecisionOutcome {
 }
 
 /** Whether a decision counts toward the request's required approvals. */
-export function decisionCounts(decision: StoredDecision, promotion: Promotion, rule: ApprovalRule): boolean {
+export function decisionCounts(
+  decision: StoredDecision,
+  promotion: Promotion,
+  rule: ApprovalRule,
+): boolean {
   return (
     decision.decision === 'approve' &&
     (decision.digest ?? null) === (boundDigest(promotion) ?? null) &&
@@ -179,7 +198,11 @@ export function decisionCounts(decision: StoredDecision, promotion: Promotion, r
 }
 
 /** Whether the counting decisions approve the request: enough of them, and never the requester alone. */
-export function approvalsSatisfied(decisions: StoredDecision[], promotion: Promotion, rule: ApprovalRule): boolean {
+export function approvalsSatisfied(
+  decisions: StoredDecision[],
+  promotion: Promotion,
+  rule: ApprovalRule,
+): boolean {
   const counting = decisions.filter(d => decisionCounts(d, promotion, rule));
   return (
     counting.length >= rule.required &&

@@ -4,15 +4,26 @@ import { setupServer } from 'msw/node';
 import { unusedPort } from '../gates/__testUtils__/unusedPort';
 import { ArgoCdClient, describeRollout } from './ArgoCdClient';
 import { DeploymentSourceError } from './DeploymentSourceError';
-import { argoCdApplication, argoRolloutResource, DIGEST } from './__testUtils__/argoCdApplication';
+import {
+  argoCdApplication,
+  argoRolloutResource,
+  DIGEST,
+} from './__testUtils__/argoCdApplication';
 
 const ARGO = 'https://argocd.acme.test';
 const server = setupServer();
 registerMswTestHooks(server);
 
-const client = new ArgoCdClient({ id: 'main', url: `${ARGO}/`, token: 'argo-token' });
+const client = new ArgoCdClient({
+  id: 'main',
+  url: `${ARGO}/`,
+  token: 'argo-token',
+});
 
-function serveApplication(app: ReturnType<typeof argoCdApplication>, seen: Request[] = []) {
+function serveApplication(
+  app: ReturnType<typeof argoCdApplication>,
+  seen: Request[] = [],
+) {
   server.use(
     http.get(`${ARGO}/api/v1/applications/:name`, ({ request }) => {
       seen.push(request);
@@ -24,12 +35,18 @@ function serveApplication(app: ReturnType<typeof argoCdApplication>, seen: Reque
 
 describe('ArgoCdClient', () => {
   it('reads sync, health, images, last sync and healthy-since of an Application with its token', async () => {
-    const seen = serveApplication(argoCdApplication('payments-staging', { healthChangedAt: '2026-12-01T10:02:40Z' }));
+    const seen = serveApplication(
+      argoCdApplication('payments-staging', {
+        healthChangedAt: '2026-12-01T10:02:40Z',
+      }),
+    );
 
     const status = await client.read('payments-staging');
 
     expect(seen[0].headers.get('authorization')).toBe('Bearer argo-token');
-    expect(new URL(seen[0].url).pathname).toBe('/api/v1/applications/payments-staging');
+    expect(new URL(seen[0].url).pathname).toBe(
+      '/api/v1/applications/payments-staging',
+    );
     expect(status).toEqual({
       source: 'argocd',
       resource: 'payments-staging',
@@ -46,8 +63,14 @@ describe('ArgoCdClient', () => {
   });
 
   it('counts healthy from the last sync when health did not change since', async () => {
-    serveApplication(argoCdApplication('payments-staging', { healthChangedAt: '2026-11-20T08:00:00Z' }));
-    expect((await client.read('payments-staging')).healthySince).toBe('2026-12-01T10:02:11.000Z');
+    serveApplication(
+      argoCdApplication('payments-staging', {
+        healthChangedAt: '2026-11-20T08:00:00Z',
+      }),
+    );
+    expect((await client.read('payments-staging')).healthySince).toBe(
+      '2026-12-01T10:02:11.000Z',
+    );
   });
 
   it('says an out-of-sync manual Application is manual and not healthy-since anything when degraded', async () => {
@@ -70,26 +93,45 @@ describe('ArgoCdClient', () => {
   });
 
   it('reports a running sync and a failed one', async () => {
-    serveApplication(argoCdApplication('payments-prod', { operation: { phase: 'Running', startedAt: '2026-12-01T11:00:00Z' } }));
-    expect(await client.read('payments-prod')).toMatchObject({ operationRunning: true });
+    serveApplication(
+      argoCdApplication('payments-prod', {
+        operation: { phase: 'Running', startedAt: '2026-12-01T11:00:00Z' },
+      }),
+    );
+    expect(await client.read('payments-prod')).toMatchObject({
+      operationRunning: true,
+    });
 
     serveApplication(
       argoCdApplication('payments-prod', {
-        operation: { phase: 'Failed', message: 'one or more objects failed to apply', finishedAt: '2026-12-01T11:01:00Z' },
+        operation: {
+          phase: 'Failed',
+          message: 'one or more objects failed to apply',
+          finishedAt: '2026-12-01T11:01:00Z',
+        },
       }),
     );
     const failed = await client.read('payments-prod');
     expect(failed.operationRunning).toBeUndefined();
-    expect(failed.message).toBe('Last sync failed: one or more objects failed to apply');
+    expect(failed.message).toBe(
+      'Last sync failed: one or more objects failed to apply',
+    );
   });
 
   it('adds the canary step and weight of a Rollout among its resources', async () => {
     const asked: URL[] = [];
-    serveApplication(argoCdApplication('payments-prod', { rollout: true, health: 'Suspended' }));
+    serveApplication(
+      argoCdApplication('payments-prod', {
+        rollout: true,
+        health: 'Suspended',
+      }),
+    );
     server.use(
       http.get(`${ARGO}/api/v1/applications/:name/resource`, ({ request }) => {
         asked.push(new URL(request.url));
-        return HttpResponse.json(argoRolloutResource({ step: 1, message: 'CanaryPauseStep' }));
+        return HttpResponse.json(
+          argoRolloutResource({ step: 1, message: 'CanaryPauseStep' }),
+        );
       }),
     );
 
@@ -114,7 +156,10 @@ describe('ArgoCdClient', () => {
     serveApplication(argoCdApplication('payments-prod', { rollout: true }));
     server.use(
       http.get(`${ARGO}/api/v1/applications/:name/resource`, () =>
-        HttpResponse.json({ error: 'permission denied', code: 7 }, { status: 403 }),
+        HttpResponse.json(
+          { error: 'permission denied', code: 7 },
+          { status: 403 },
+        ),
       ),
     );
     const status = await client.read('payments-prod');
@@ -125,7 +170,14 @@ describe('ArgoCdClient', () => {
   it('says that the token was refused, for a 401', async () => {
     server.use(
       http.get(`${ARGO}/api/v1/applications/:name`, () =>
-        HttpResponse.json({ error: 'invalid session: token is expired', code: 16, message: 'invalid session: token is expired' }, { status: 401 }),
+        HttpResponse.json(
+          {
+            error: 'invalid session: token is expired',
+            code: 16,
+            message: 'invalid session: token is expired',
+          },
+          { status: 401 },
+        ),
       ),
     );
     const error = await client.read('payments-prod').catch(e => e);
@@ -139,7 +191,10 @@ describe('ArgoCdClient', () => {
   it('says the token may not read the Application, for a 403', async () => {
     server.use(
       http.get(`${ARGO}/api/v1/applications/:name`, () =>
-        HttpResponse.json({ error: 'permission denied', code: 7, message: 'permission denied' }, { status: 403 }),
+        HttpResponse.json(
+          { error: 'permission denied', code: 7, message: 'permission denied' },
+          { status: 403 },
+        ),
       ),
     );
     await expect(client.read('payments-prod')).rejects.toThrow(
@@ -151,18 +206,27 @@ describe('ArgoCdClient', () => {
     const url = `http://127.0.0.1:${await unusedPort()}`;
     server.use(http.all(`${url}/*`, () => HttpResponse.error()));
     const unreachable = new ArgoCdClient({ id: 'edge', url, token: 't' });
-    await expect(unreachable.read('payments-prod')).rejects.toThrow(`Argo CD 'edge' at ${url} could not be reached`);
+    await expect(unreachable.read('payments-prod')).rejects.toThrow(
+      `Argo CD 'edge' at ${url} could not be reached`,
+    );
   });
 
   it('asks for a sync without pruning', async () => {
     let body: unknown;
     let auth: string | null = null;
     server.use(
-      http.post(`${ARGO}/api/v1/applications/payments-prod/sync`, async ({ request }) => {
-        body = await request.json();
-        auth = request.headers.get('authorization');
-        return HttpResponse.json(argoCdApplication('payments-prod', { operation: { phase: 'Running' } }));
-      }),
+      http.post(
+        `${ARGO}/api/v1/applications/payments-prod/sync`,
+        async ({ request }) => {
+          body = await request.json();
+          auth = request.headers.get('authorization');
+          return HttpResponse.json(
+            argoCdApplication('payments-prod', {
+              operation: { phase: 'Running' },
+            }),
+          );
+        },
+      ),
     );
     await client.sync('payments-prod');
     expect(auth).toBe('Bearer argo-token');
@@ -172,10 +236,19 @@ describe('ArgoCdClient', () => {
   it('refuses a sync the token may not do, with the reason', async () => {
     server.use(
       http.post(`${ARGO}/api/v1/applications/payments-prod/sync`, () =>
-        HttpResponse.json({ error: 'permission denied: applications, sync, default/payments-prod', code: 7 }, { status: 403 }),
+        HttpResponse.json(
+          {
+            error:
+              'permission denied: applications, sync, default/payments-prod',
+            code: 7,
+          },
+          { status: 403 },
+        ),
       ),
     );
-    await expect(client.sync('payments-prod')).rejects.toThrow('permission denied: applications, sync, default/payments-prod');
+    await expect(client.sync('payments-prod')).rejects.toThrow(
+      'permission denied: applications, sync, default/payments-prod',
+    );
   });
 });
 
@@ -193,6 +266,10 @@ describe('describeRollout', () => {
   });
 
   it('says 100% once every step is done', () => {
-    expect(describeRollout('payments', rollout(5))).toMatchObject({ step: 5, steps: 5, weight: 100 });
+    expect(describeRollout('payments', rollout(5))).toMatchObject({
+      step: 5,
+      steps: 5,
+      weight: 100,
+    });
   });
 });

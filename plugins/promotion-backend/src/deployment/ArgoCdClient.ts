@@ -5,7 +5,10 @@ import {
   DeploymentSync,
 } from '@internal/plugin-promotion-common';
 import { describeFetchError } from '../gates/describeFetchError';
-import { DeploymentSourceError, describeRefusal } from './DeploymentSourceError';
+import {
+  DeploymentSourceError,
+  describeRefusal,
+} from './DeploymentSourceError';
 
 /** An Argo CD API server and the token the backend uses there. */
 export interface ArgoCdInstance {
@@ -87,33 +90,56 @@ export class ArgoCdClient {
   }
 
   /** What the Application reports now; a Rollout among its resources adds its canary step. */
-  async read(application: string, signal?: AbortSignal): Promise<DeploymentStatus> {
+  async read(
+    application: string,
+    signal?: AbortSignal,
+  ): Promise<DeploymentStatus> {
     const path = `/api/v1/applications/${encodeURIComponent(application)}`;
-    const app = await this.request<Application>('GET', path, `Application ${application}`, signal);
+    const app = await this.request<Application>(
+      'GET',
+      path,
+      `Application ${application}`,
+      signal,
+    );
     const status = app.status ?? {};
     const health = HEALTH[status.health?.status ?? ''] ?? 'unknown';
     const operation = status.operationState;
     const lastSyncedAt = operation?.finishedAt;
-    const rolloutRef = status.resources?.find(r => r.group === 'argoproj.io' && r.kind === 'Rollout');
+    const rolloutRef = status.resources?.find(
+      r => r.group === 'argoproj.io' && r.kind === 'Rollout',
+    );
     const rollout = rolloutRef?.name
-      ? await this.readRollout(application, rolloutRef.name, rolloutRef.namespace, signal)
+      ? await this.readRollout(
+          application,
+          rolloutRef.name,
+          rolloutRef.namespace,
+          signal,
+        )
       : undefined;
     const message =
       operation?.phase && !['Succeeded', 'Running'].includes(operation.phase)
-        ? `Last sync ${operation.phase.toLocaleLowerCase('en-US')}: ${operation.message ?? 'no message'}`
+        ? `Last sync ${operation.phase.toLocaleLowerCase('en-US')}: ${
+            operation.message ?? 'no message'
+          }`
         : status.health?.message;
     return {
       source: 'argocd',
       resource: app.metadata?.name ?? application,
-      url: `${this.url}/applications/${encodeURIComponent(app.metadata?.namespace ?? 'argocd')}/${encodeURIComponent(application)}`,
+      url: `${this.url}/applications/${encodeURIComponent(
+        app.metadata?.namespace ?? 'argocd',
+      )}/${encodeURIComponent(application)}`,
       sync: SYNC[status.sync?.status ?? ''] ?? 'unknown',
       health,
       ...(status.sync?.revision ? { revision: status.sync.revision } : {}),
       images: [...new Set(status.summary?.images ?? [])].sort(),
       ...(lastSyncedAt ? { lastSyncedAt } : {}),
-      ...(health === 'healthy' ? healthySince(status.health?.lastTransitionTime, lastSyncedAt) : {}),
+      ...(health === 'healthy'
+        ? healthySince(status.health?.lastTransitionTime, lastSyncedAt)
+        : {}),
       manualSync: !app.spec?.syncPolicy?.automated,
-      ...(operation?.phase && OPERATION_RUNNING.includes(operation.phase) ? { operationRunning: true } : {}),
+      ...(operation?.phase && OPERATION_RUNNING.includes(operation.phase)
+        ? { operationRunning: true }
+        : {}),
       ...(rollout ? { rollout } : {}),
       ...(message ? { message } : {}),
     };
@@ -152,7 +178,9 @@ export class ArgoCdClient {
     try {
       const answer = await this.request<{ manifest?: string }>(
         'GET',
-        `/api/v1/applications/${encodeURIComponent(application)}/resource?${query}`,
+        `/api/v1/applications/${encodeURIComponent(
+          application,
+        )}/resource?${query}`,
         `Rollout ${name}`,
         signal,
       );
@@ -187,39 +215,60 @@ export class ArgoCdClient {
       });
     } catch (error) {
       throw new DeploymentSourceError(
-        `${this.sourceName} at ${this.url} could not be reached (${describeFetchError(error)})`,
+        `${this.sourceName} at ${
+          this.url
+        } could not be reached (${describeFetchError(error)})`,
       );
     }
     const text = await response.text();
     if (!response.ok) {
-      throw new DeploymentSourceError(describeRefusal(this.sourceName, what, response.status, text), response.status);
+      throw new DeploymentSourceError(
+        describeRefusal(this.sourceName, what, response.status, text),
+        response.status,
+      );
     }
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw new DeploymentSourceError(`${this.sourceName} answered ${what} with something that is not JSON`);
+      throw new DeploymentSourceError(
+        `${this.sourceName} answered ${what} with something that is not JSON`,
+      );
     }
   }
 }
 
 /** The later of the last health change and the last sync, when either is known. */
-function healthySince(healthChangedAt?: string, syncedAt?: string): { healthySince?: string } {
-  const times = [healthChangedAt, syncedAt].filter((t): t is string => !!t && !Number.isNaN(Date.parse(t)));
+function healthySince(
+  healthChangedAt?: string,
+  syncedAt?: string,
+): { healthySince?: string } {
+  const times = [healthChangedAt, syncedAt].filter(
+    (t): t is string => !!t && !Number.isNaN(Date.parse(t)),
+  );
   if (times.length === 0) return {};
-  return { healthySince: new Date(Math.max(...times.map(t => Date.parse(t)))).toISOString() };
+  return {
+    healthySince: new Date(
+      Math.max(...times.map(t => Date.parse(t))),
+    ).toISOString(),
+  };
 }
 
 /**
  * Step and weight of a canary. Without traffic routing Argo Rollouts does not
  * report a weight, so it is the last `setWeight` among the steps done.
  */
-export function describeRollout(name: string, rollout: Rollout): DeploymentRollout {
+export function describeRollout(
+  name: string,
+  rollout: Rollout,
+): DeploymentRollout {
   const steps = rollout.spec?.strategy?.canary?.steps;
   const step = rollout.status?.currentStepIndex;
   let weight = rollout.status?.canary?.weights?.canary?.weight;
   if (weight === undefined && steps && step !== undefined) {
     const done = steps.slice(0, Math.min(step + 1, steps.length));
-    const setWeights = done.map(s => s.setWeight).filter((w): w is number => w !== undefined);
+    const setWeights = done
+      .map(s => s.setWeight)
+      .filter((w): w is number => w !== undefined);
     if (step >= steps.length) weight = 100;
     else if (setWeights.length > 0) weight = setWeights[setWeights.length - 1];
   }

@@ -2,12 +2,19 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { DeploymentStatus } from '@internal/plugin-promotion-common';
-import { DeploymentConfig, EnvironmentConfig, PromotionConfig } from '../config';
+import {
+  DeploymentConfig,
+  EnvironmentConfig,
+  PromotionConfig,
+} from '../config';
 import { renderEntityTemplate } from '../gitops/renderPathTemplate';
 import { ArgoCdClient } from './ArgoCdClient';
 import { DeploymentSourceError } from './DeploymentSourceError';
 import { FluxClient } from './FluxClient';
-import { KubernetesCluster, readKubernetesClusters } from './kubernetesClusters';
+import {
+  KubernetesCluster,
+  readKubernetesClusters,
+} from './kubernetesClusters';
 
 /** How long a read answers the pipeline again: a tab open in many browsers asks once. */
 const DEFAULT_CACHE_TTL_MS = 10_000;
@@ -23,7 +30,10 @@ const DEFAULT_CACHE_TTL_MS = 10_000;
 export class DeploymentService {
   private readonly argoCd = new Map<string, ArgoCdClient>();
   private readonly flux = new Map<string, FluxClient>();
-  private readonly cache = new Map<string, { at: number; status: Promise<DeploymentStatus> }>();
+  private readonly cache = new Map<
+    string,
+    { at: number; status: Promise<DeploymentStatus> }
+  >();
   private readonly cacheTtlMs: number;
   private readonly now: () => number;
 
@@ -59,10 +69,16 @@ export class DeploymentService {
           }`,
         );
       }
-      if (deployment.cluster !== undefined && !this.flux.has(deployment.cluster)) {
+      if (
+        deployment.cluster !== undefined &&
+        !this.flux.has(deployment.cluster)
+      ) {
         throw new InputError(
-          `Invalid promotion config: ${key}: unknown cluster '${deployment.cluster}'; known: ${
-            known.join(', ') || 'none (list it in kubernetes.clusterLocatorMethods, type config)'
+          `Invalid promotion config: ${key}: unknown cluster '${
+            deployment.cluster
+          }'; known: ${
+            known.join(', ') ||
+            'none (list it in kubernetes.clusterLocatorMethods, type config)'
           }`,
         );
       }
@@ -70,8 +86,14 @@ export class DeploymentService {
   }
 
   /** Reads the clusters from Backstage's `kubernetes` config. */
-  static fromConfig(config: PromotionConfig, rootConfig: Config): DeploymentService {
-    return new DeploymentService({ config, clusters: readKubernetesClusters(rootConfig) });
+  static fromConfig(
+    config: PromotionConfig,
+    rootConfig: Config,
+  ): DeploymentService {
+    return new DeploymentService({
+      config,
+      clusters: readKubernetesClusters(rootConfig),
+    });
   }
 
   /**
@@ -90,7 +112,12 @@ export class DeploymentService {
     if (!options.fresh && cached && this.now() - cached.at < this.cacheTtlMs) {
       return cached.status;
     }
-    const status = this.readNow(entity, environment.name, deployment, options.signal);
+    const status = this.readNow(
+      entity,
+      environment.name,
+      deployment,
+      options.signal,
+    );
     this.cache.set(key, { at: this.now(), status });
     return status;
   }
@@ -118,13 +145,20 @@ export class DeploymentService {
     const resource = this.resourceName(entity, environment, deployment);
     try {
       if (deployment.source === 'argocd') {
-        return await this.argoCdClient(deployment.instance).read(resource, signal);
+        return await this.argoCdClient(deployment.instance).read(
+          resource,
+          signal,
+        );
       }
       const cluster = deployment.cluster ?? [...this.flux.keys()][0];
       return await this.flux.get(cluster)!.read(
         {
           kind: deployment.kind,
-          namespace: renderEntityTemplate(deployment.namespace, { entity, environment }, 'the Flux namespace'),
+          namespace: renderEntityTemplate(
+            deployment.namespace,
+            { entity, environment },
+            'the Flux namespace',
+          ),
           name: resource,
         },
         signal,
@@ -140,12 +174,18 @@ export class DeploymentService {
         error:
           error instanceof DeploymentSourceError
             ? error.message
-            : `The deployment source could not be read: ${(error as Error).message}`,
+            : `The deployment source could not be read: ${
+                (error as Error).message
+              }`,
       };
     }
   }
 
-  private resourceName(entity: Entity, environment: string, deployment: DeploymentConfig) {
+  private resourceName(
+    entity: Entity,
+    environment: string,
+    deployment: DeploymentConfig,
+  ) {
     return renderEntityTemplate(
       deployment.source === 'argocd' ? deployment.application : deployment.name,
       { entity, environment },

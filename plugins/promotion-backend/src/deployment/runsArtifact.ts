@@ -19,6 +19,8 @@ export function runsArtifact(images: string[], artifact: Artifact): boolean {
     if (artifact.digest) return digest === artifact.digest;
     const lastSlash = name.lastIndexOf('/');
     const colon = name.indexOf(':', lastSlash + 1);
-    return !!artifact.tag && colon >= 0 && name.slice(colon + 1) === artifact.tag;
+    return (
+      !!artifact.tag && colon >= 0 && name.slice(colon + 1) === artifact.tag
+    );
   });
 }

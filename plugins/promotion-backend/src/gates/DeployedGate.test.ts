@@ -43,7 +43,9 @@ describe('DeployedGate', () => {
   });
 
   it('waits, looking again in a minute, while the source runs another build', async () => {
-    const { context } = withSource(deploymentStatus({ images: [`${IMAGE}@${digestOf('b')}`] }));
+    const { context } = withSource(
+      deploymentStatus({ images: [`${IMAGE}@${digestOf('b')}`] }),
+    );
     const result = await gate.evaluate(context);
     expect(result.status).toBe('pending');
     expect(result.retryAt).toEqual(new Date('2026-03-02T12:01:00.000Z'));
@@ -51,7 +53,10 @@ describe('DeployedGate', () => {
   });
 
   it('waits while the build is progressing or out of sync', async () => {
-    for (const status of [deploymentStatus({ health: 'progressing' }), deploymentStatus({ sync: 'out-of-sync' })]) {
+    for (const status of [
+      deploymentStatus({ health: 'progressing' }),
+      deploymentStatus({ sync: 'out-of-sync' }),
+    ]) {
       const { context } = withSource(status);
       expect((await gate.evaluate(context)).status).toBe('pending');
     }
@@ -59,11 +64,16 @@ describe('DeployedGate', () => {
 
   it('fails when the source runs the build degraded, with the reason', async () => {
     const { context } = withSource(
-      deploymentStatus({ health: 'degraded', message: 'Deployment "payments" exceeded its progress deadline' }),
+      deploymentStatus({
+        health: 'degraded',
+        message: 'Deployment "payments" exceeded its progress deadline',
+      }),
     );
     expect(await gate.evaluate(context)).toMatchObject({
       status: 'failed',
-      message: expect.stringContaining('degraded: Deployment "payments" exceeded its progress deadline'),
+      message: expect.stringContaining(
+        'degraded: Deployment "payments" exceeded its progress deadline',
+      ),
     });
   });
 
@@ -73,7 +83,8 @@ describe('DeployedGate', () => {
         sync: 'unknown',
         health: 'unknown',
         images: [],
-        error: "Argo CD 'main' refused the token configured for it (401); renew it",
+        error:
+          "Argo CD 'main' refused the token configured for it (401); renew it",
       }),
     );
     expect(await gate.evaluate(context)).toMatchObject({
@@ -91,14 +102,19 @@ describe('DeployedGate', () => {
   });
 
   it('takes a tag-only build as running when the tag runs', async () => {
-    const context = withSource(deploymentStatus({ images: [`${IMAGE}:1.2.3`] })).context;
+    const context = withSource(
+      deploymentStatus({ images: [`${IMAGE}:1.2.3`] }),
+    ).context;
     const tagOnly = { ...context, artifact: { image: IMAGE, tag: '1.2.3' } };
     expect((await gate.evaluate(tagOnly)).status).toBe('passed');
   });
 
   it('refuses options it does not have, naming the key', () => {
     expect(() =>
-      deployedGateFactory.create({ config: gateConfig({ type: 'deployed', environment: 'qa' }), environment: 'prod' }),
+      deployedGateFactory.create({
+        config: gateConfig({ type: 'deployed', environment: 'qa' }),
+        environment: 'prod',
+      }),
     ).toThrow(/environment/);
   });
 });

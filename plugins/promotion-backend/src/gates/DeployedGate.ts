@@ -20,7 +20,11 @@ export class DeployedGate implements Gate {
     if (!source.readDeployment) {
       return {
         status: 'failed',
-        message: `${source.name} has no deployment source (its deployment in promotion.environments), so it cannot be known whether ${describeArtifact(artifact)} runs there.`,
+        message: `${
+          source.name
+        } has no deployment source (its deployment in promotion.environments), so it cannot be known whether ${describeArtifact(
+          artifact,
+        )} runs there.`,
       };
     }
     const status = await source.readDeployment();
@@ -44,7 +48,9 @@ export class DeployedGate implements Gate {
     }
     return {
       status: 'passed',
-      message: `${source.name} runs ${describeArtifact(artifact)}, in sync and healthy${
+      message: `${source.name} runs ${describeArtifact(
+        artifact,
+      )}, in sync and healthy${
         status.healthySince ? ` since ${status.healthySince}` : ''
       }.`,
       details,

@@ -215,12 +215,23 @@ describe('HttpGate', () => {
     // The runner stops other gates after 100 ms; this one may take 400 ms,
     // so its own "did not answer" (pending, asked again) is the verdict,
     // not the runner's "timed out" failure.
-    const [gate] = new GateRunner([httpGateFactory], { timeoutMs: 100 }).gatesFor({
+    const [gate] = new GateRunner([httpGateFactory], {
+      timeoutMs: 100,
+    }).gatesFor({
       name: 'prod',
-      gates: [gateConfig({ type: 'http', url: `${server.url}/slow`, timeout: { milliseconds: 400 } })],
+      gates: [
+        gateConfig({
+          type: 'http',
+          url: `${server.url}/slow`,
+          timeout: { milliseconds: 400 },
+        }),
+      ],
     });
     expect(gate.timeoutMs).toBe(1_400);
-    const [run] = await new GateRunner([], { timeoutMs: 100 }).run([gate], gateContext());
+    const [run] = await new GateRunner([], { timeoutMs: 100 }).run(
+      [gate],
+      gateContext(),
+    );
     expect(run).toMatchObject({
       status: 'pending',
       message: `${server.url}/slow did not answer within 400ms. Asking again at 2026-03-02T12:01:00.000Z.`,

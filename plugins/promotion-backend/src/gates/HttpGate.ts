@@ -254,7 +254,11 @@ export const httpGateFactory: GateFactory = {
       throw new GateConfigError([
         {
           key: 'timeout',
-          message: `at most ${formatDuration(MAX_HTTP_GATE_TIMEOUT_MS)}, not ${formatDuration(timeoutMs)}; a slower service should answer 503 until it knows, and is asked again after retryAfter`,
+          message: `at most ${formatDuration(
+            MAX_HTTP_GATE_TIMEOUT_MS,
+          )}, not ${formatDuration(
+            timeoutMs,
+          )}; a slower service should answer 503 until it knows, and is asked again after retryAfter`,
         },
       ]);
     }

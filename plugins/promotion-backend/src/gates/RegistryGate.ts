@@ -7,7 +7,11 @@ import {
 import { z } from 'zod';
 import { strictObject } from '../config/strictObject';
 import { describeArtifact } from './artifacts';
-import { DIGEST, RegistryClient, REPOSITORY_NAME } from '../registry/RegistryClient';
+import {
+  DIGEST,
+  RegistryClient,
+  REPOSITORY_NAME,
+} from '../registry/RegistryClient';
 import type { RegistryService } from '../registry/RegistryService';
 import { GateConfigError } from './GateConfigError';
 import { gateBlockSchema, readGateConfig } from './readGateConfig';
@@ -37,7 +41,7 @@ const registryGateSchema = gateBlockSchema({
             "expected { registry: <id in promotion.registries> } or { url: 'https://registry.internal' }",
         },
       ),
-      { error: "expected a list like [{ registry: primary }]" },
+      { error: 'expected a list like [{ registry: primary }]' },
     )
     .min(1, { error: 'list at least one registry' })
     .optional(),
@@ -213,9 +217,13 @@ export function createRegistryGateFactory(
             }
             repository ??= service!.repositoryTemplate(entry.registry);
           } else {
-            client = new RegistryClient(entry.url, entry.url.replace(/\/+$/, ''), {
-              token: entry.token,
-            });
+            client = new RegistryClient(
+              entry.url,
+              entry.url.replace(/\/+$/, ''),
+              {
+                token: entry.token,
+              },
+            );
           }
           repository ??= '{{ artifact.repository }}';
           checkGateTemplate(repository, `${key}.repository`);

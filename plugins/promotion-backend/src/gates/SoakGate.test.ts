@@ -99,7 +99,10 @@ describe('SoakGate with a deployment source', () => {
   // Pinned at 10:00, healthy on the build only from 10:20.
   const deployed = (iso: string, status = deploymentStatus()) => {
     const context = at(iso);
-    return { ...context, source: { ...context.source, readDeployment: async () => status } };
+    return {
+      ...context,
+      source: { ...context.source, readDeployment: async () => status },
+    };
   };
 
   it('counts from when the source became healthy running the build, not from the pin', async () => {
@@ -107,12 +110,17 @@ describe('SoakGate with a deployment source', () => {
     expect(early.status).toBe('pending');
     expect(early.retryAt).toEqual(new Date('2026-03-02T10:50:00.000Z'));
     expect(early.message).toContain('for 20m of 30m');
-    expect((await gate.evaluate(deployed('2026-03-02T10:50:00.000Z'))).status).toBe('passed');
+    expect(
+      (await gate.evaluate(deployed('2026-03-02T10:50:00.000Z'))).status,
+    ).toBe('passed');
   });
 
   it('never counts from before the pin when the source was healthy on the build before', async () => {
     const result = await gate.evaluate(
-      deployed('2026-03-02T10:20:00.000Z', deploymentStatus({ healthySince: '2026-03-01T08:00:00.000Z' })),
+      deployed(
+        '2026-03-02T10:20:00.000Z',
+        deploymentStatus({ healthySince: '2026-03-01T08:00:00.000Z' }),
+      ),
     );
     expect(result.status).toBe('pending');
     expect(result.retryAt).toEqual(new Date('2026-03-02T10:30:00.000Z'));
@@ -120,7 +128,10 @@ describe('SoakGate with a deployment source', () => {
 
   it('has not started while the build is not running healthy there', async () => {
     const result = await gate.evaluate(
-      deployed('2026-03-02T12:00:00.000Z', deploymentStatus({ health: 'progressing' })),
+      deployed(
+        '2026-03-02T12:00:00.000Z',
+        deploymentStatus({ health: 'progressing' }),
+      ),
     );
     expect(result.status).toBe('pending');
     expect(result.message).toContain('is not soaking yet');

@@ -48,14 +48,24 @@ export class SoakGate implements Gate {
         return {
           status: 'pending',
           message: `${wanted} is not soaking yet: ${verdict.message}`,
-          details: { source: source.name, sync: status.sync, health: status.health },
+          details: {
+            source: source.name,
+            sync: status.sync,
+            health: status.health,
+          },
           retryAt: new Date(now.getTime() + DEPLOYMENT_RETRY_MS),
         };
       }
-      const healthy = status.healthySince ? new Date(status.healthySince) : undefined;
+      const healthy = status.healthySince
+        ? new Date(status.healthySince)
+        : undefined;
       // Healthy since before the pin means healthy on the build before: the
       // soak of this one cannot have started earlier than its pin.
-      if (healthy && !Number.isNaN(healthy.getTime()) && (!since || healthy > since)) {
+      if (
+        healthy &&
+        !Number.isNaN(healthy.getTime()) &&
+        (!since || healthy > since)
+      ) {
         since = healthy;
       }
     }

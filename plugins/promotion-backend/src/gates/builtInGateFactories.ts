@@ -12,7 +12,9 @@ import { versionConstraintGateFactory } from './VersionConstraintGate';
  * made from an environment's `windows` list, not from `gates`. The registry
  * gate asks the registries of `promotion.registries` through `registries`.
  */
-export function builtInGateFactories(registries?: RegistryService): GateFactory[] {
+export function builtInGateFactories(
+  registries?: RegistryService,
+): GateFactory[] {
   return [
     sourceMatchGateFactory,
     soakGateFactory,

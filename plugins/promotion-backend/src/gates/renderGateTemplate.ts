@@ -1,5 +1,8 @@
 import { GateContext } from '@internal/plugin-promotion-node';
-import { PLACEHOLDER, unknownPlaceholderMessage } from '../config/templatePlaceholders';
+import {
+  PLACEHOLDER,
+  unknownPlaceholderMessage,
+} from '../config/templatePlaceholders';
 import { GateConfigError } from './GateConfigError';
 import { parseImageName } from './parseImageName';
 

@@ -12,7 +12,12 @@ describe('GitBatch', () => {
   let blob: string;
   const batches: Array<GitBatch<string>> = [];
   const checker = (maxAgeMs?: number) => {
-    const batch = new GitBatch(gitDir, ['cat-file', '--batch-check'], line, maxAgeMs);
+    const batch = new GitBatch(
+      gitDir,
+      ['cat-file', '--batch-check'],
+      line,
+      maxAgeMs,
+    );
     batches.push(batch);
     return batch;
   };
@@ -20,7 +25,12 @@ describe('GitBatch', () => {
   beforeEach(async () => {
     gitDir = fs.mkdtempSync(path.join(os.tmpdir(), 'promotion-batch-'));
     await runGit(['init', '--bare', '--quiet', gitDir]);
-    blob = (await runGit(['hash-object', '-w', '--stdin'], { gitDir, input: 'hello\n' })).trim();
+    blob = (
+      await runGit(['hash-object', '-w', '--stdin'], {
+        gitDir,
+        input: 'hello\n',
+      })
+    ).trim();
   });
 
   afterEach(() => {
@@ -32,7 +42,11 @@ describe('GitBatch', () => {
     const batch = checker();
     const answer = batch.request(`${blob}\n`);
     const first = batch.pid;
-    const all = await Promise.all([answer, batch.request('nope\n'), batch.request(`${blob}\n`)]);
+    const all = await Promise.all([
+      answer,
+      batch.request('nope\n'),
+      batch.request(`${blob}\n`),
+    ]);
     expect(all).toEqual([`${blob} blob 6`, 'nope missing', `${blob} blob 6`]);
     expect(batch.pid).toBe(first);
   });
@@ -58,7 +72,10 @@ describe('GitBatch', () => {
     expect(second).not.toBe(first); // the first was idle and old: replaced
     const b = batch.request('nope\n');
     expect(batch.pid).toBe(second); // a busy process is kept, whatever its age
-    await expect(Promise.all([a, b])).resolves.toEqual([`${blob} blob 6`, 'nope missing']);
+    await expect(Promise.all([a, b])).resolves.toEqual([
+      `${blob} blob 6`,
+      'nope missing',
+    ]);
   });
 
   it('keeps a process younger than its maximum age', async () => {

@@ -34,7 +34,9 @@ class BatchProcess<T> {
     // A write after git exited fails with EPIPE; the exit tells why.
     child.stdin!.on('error', () => {});
     child.on('error', error => this.end(error));
-    child.on('close', code => this.end(new GitCommandError(args, code, this.stderr)));
+    child.on('close', code =>
+      this.end(new GitCommandError(args, code, this.stderr)),
+    );
     this.setReferenced(false);
   }
 
@@ -60,7 +62,8 @@ class BatchProcess<T> {
   }
 
   private receive(chunk: Buffer) {
-    this.output = this.output.length === 0 ? chunk : Buffer.concat([this.output, chunk]);
+    this.output =
+      this.output.length === 0 ? chunk : Buffer.concat([this.output, chunk]);
     while (this.waiting.length > 0) {
       const answer = this.parse(this.output);
       if (!answer) return;
@@ -119,11 +122,19 @@ export class GitBatch<T> {
   /** Sends one request and resolves with its answer. */
   request(input: string | Buffer): Promise<T> {
     const current = this.current;
-    if (current?.alive && current.idle && Date.now() - current.startedAt >= this.maxAgeMs) {
+    if (
+      current?.alive &&
+      current.idle &&
+      Date.now() - current.startedAt >= this.maxAgeMs
+    ) {
       current.close();
     }
     if (!this.current?.alive) {
-      this.current = new BatchProcess(spawnGit(this.args, this.gitDir), this.args, this.parse);
+      this.current = new BatchProcess(
+        spawnGit(this.args, this.gitDir),
+        this.args,
+        this.parse,
+      );
     }
     return this.current.request(input);
   }

@@ -2,7 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startGitHttpServer } from '../__testUtils__/gitHttpServer';
-import { createTestRepository, digestOf, kustomization, TestRepository } from '../__testUtils__/testRepository';
+import {
+  createTestRepository,
+  digestOf,
+  kustomization,
+  TestRepository,
+} from '../__testUtils__/testRepository';
 import { GitMirror } from './GitMirror';
 
 jest.setTimeout(60_000);
@@ -16,10 +21,17 @@ describe('GitMirror over smart HTTP', () => {
 
   beforeEach(async () => {
     repo = createTestRepository({
-      'apps/payments/staging/kustomization.yaml': kustomization('ghcr.io/acme/payments', '1.0.0', digestOf('a')),
+      'apps/payments/staging/kustomization.yaml': kustomization(
+        'ghcr.io/acme/payments',
+        '1.0.0',
+        digestOf('a'),
+      ),
     });
     cache = fs.mkdtempSync(path.join(os.tmpdir(), 'promotion-http-cache-'));
-    server = await startGitHttpServer({ projectRoot: path.dirname(repo.url), authorization: AUTH });
+    server = await startGitHttpServer({
+      projectRoot: path.dirname(repo.url),
+      authorization: AUTH,
+    });
   });
 
   afterEach(async () => {
@@ -44,7 +56,9 @@ describe('GitMirror over smart HTTP', () => {
     const before = await mirror.readFile(tip, file);
     const commit = await mirror.commit({
       parent: tip,
-      changes: [{ path: file, content: before!.replace(digestOf('a'), digestOf('b')) }],
+      changes: [
+        { path: file, content: before!.replace(digestOf('a'), digestOf('b')) },
+      ],
       message: 'Promote\n\nPromotion-Id: p-http\n',
       author: { name: 'Bot', email: 'bot@example.com' },
     });
@@ -54,9 +68,13 @@ describe('GitMirror over smart HTTP', () => {
 
     // Another writer moves the branch; the next fetch brings only what is new.
     const other = repo.commitFiles({ 'README.md': 'hello\n' }, 'Docs');
-    const fetchesBefore = server.requests.filter(r => r.url.includes('git-upload-pack')).length;
+    const fetchesBefore = server.requests.filter(r =>
+      r.url.includes('git-upload-pack'),
+    ).length;
     await expect(mirror.fetch()).resolves.toBe(other);
-    expect(server.requests.filter(r => r.url.includes('git-upload-pack')).length).toBeGreaterThan(fetchesBefore);
+    expect(
+      server.requests.filter(r => r.url.includes('git-upload-pack')).length,
+    ).toBeGreaterThan(fetchesBefore);
     expect(server.requests.every(r => r.authorization === AUTH)).toBe(true);
   });
 
@@ -66,11 +84,18 @@ describe('GitMirror over smart HTTP', () => {
     const theirs = repo.commitFiles({ 'README.md': 'theirs\n' }, 'Theirs');
     const ours = await mirror.commit({
       parent: tip,
-      changes: [{ path: 'apps/payments/staging/kustomization.yaml', content: 'images: []\n' }],
+      changes: [
+        {
+          path: 'apps/payments/staging/kustomization.yaml',
+          content: 'images: []\n',
+        },
+      ],
       message: 'Ours\n',
       author: { name: 'Bot', email: 'bot@example.com' },
     });
-    await expect(mirror.push(ours)).resolves.toEqual(expect.objectContaining({ ok: false, rejected: true }));
+    await expect(mirror.push(ours)).resolves.toEqual(
+      expect.objectContaining({ ok: false, rejected: true }),
+    );
     expect(repo.git(['rev-parse', 'main']).trim()).toBe(theirs);
   });
 

@@ -2,7 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { NotAllowedError } from '@backstage/errors';
-import { createTestRepository, digestOf, kustomization, TestRepository } from '../__testUtils__/testRepository';
+import {
+  createTestRepository,
+  digestOf,
+  kustomization,
+  TestRepository,
+} from '../__testUtils__/testRepository';
 import { GitMirror } from './GitMirror';
 
 jest.setTimeout(60_000);
@@ -19,7 +24,9 @@ describe('GitMirror', () => {
   let cache: string;
 
   beforeEach(() => {
-    repo = createTestRepository({ [FILE]: kustomization('ghcr.io/acme/payments', '1.0.0', digestOf('a')) });
+    repo = createTestRepository({
+      [FILE]: kustomization('ghcr.io/acme/payments', '1.0.0', digestOf('a')),
+    });
     cache = fs.mkdtempSync(path.join(os.tmpdir(), 'promotion-mirror-'));
   });
 
@@ -28,14 +35,21 @@ describe('GitMirror', () => {
     fs.rmSync(cache, { recursive: true, force: true });
   });
 
-  const open = (url = repo.url) => GitMirror.open({ gitDir: path.join(cache, 'mirror.git'), url, branch: 'main' });
+  const open = (url = repo.url) =>
+    GitMirror.open({
+      gitDir: path.join(cache, 'mirror.git'),
+      url,
+      branch: 'main',
+    });
 
   async function commitOnTip(mirror: GitMirror) {
     const tip = await mirror.fetch();
     const before = await mirror.readFile(tip, FILE);
     return mirror.commit({
       parent: tip,
-      changes: [{ path: FILE, content: before!.replace(digestOf('a'), digestOf('b')) }],
+      changes: [
+        { path: FILE, content: before!.replace(digestOf('a'), digestOf('b')) },
+      ],
       message: 'Promote\n',
       author: { name: 'Bot', email: 'bot@example.com' },
     });
@@ -83,7 +97,10 @@ describe('GitMirror', () => {
       savedEnv = { ...process.env };
       // A developer's or a container image's ~/.gitconfig: a hook that fails
       // every push and a rewrite that sends the remote elsewhere.
-      writeHook(path.join(home(), 'hooks', 'pre-push'), 'echo "global pre-push hook ran" >&2\nexit 1');
+      writeHook(
+        path.join(home(), 'hooks', 'pre-push'),
+        'echo "global pre-push hook ran" >&2\nexit 1',
+      );
       fs.writeFileSync(
         path.join(home(), '.gitconfig'),
         [

@@ -30,7 +30,9 @@ export interface FileCommit {
 /** Resolves the `Authorization` header value for the remote, if any. */
 export type AuthorizationSource = () => Promise<string | undefined>;
 
-export type PushResult = { ok: true } | { ok: false; rejected: true; message: string };
+export type PushResult =
+  | { ok: true }
+  | { ok: false; rejected: true; message: string };
 
 const SYMLINK_MODE = '120000';
 /** A full commit id (SHA-1 or SHA-256), as opposed to a ref name. */
@@ -52,7 +54,10 @@ export class GitMirror {
   /** The tip the last fetch (or push) saw, and when it began: the remote was there then or later. */
   private lastKnown: { tip: string; at: number } | undefined;
   /** `lastCommitChanging` answers per commit, path and value (commits never change). */
-  private readonly commitLookups = new Map<string, Promise<FileCommit | undefined>>();
+  private readonly commitLookups = new Map<
+    string,
+    Promise<FileCommit | undefined>
+  >();
   private hasChangedPathFilters = false;
   /** Paths already checked for symbolic links, per commit (trees never change). */
   private readonly checkedPaths = new Set<string>();
@@ -85,7 +90,10 @@ export class GitMirror {
     return new GitMirror(gitDir, url, branch, authorization);
   }
 
-  private git(args: string[], options: { input?: string; env?: Record<string, string> } = {}) {
+  private git(
+    args: string[],
+    options: { input?: string; env?: Record<string, string> } = {},
+  ) {
     return runGit(args, { gitDir: this.gitDir, ...options });
   }
 
@@ -95,7 +103,9 @@ export class GitMirror {
    * machine could read them) and only for http(s) remotes.
    */
   private async gitRemote(args: string[]) {
-    const header = /^https?:\/\//.test(this.url) ? await this.authorization?.() : undefined;
+    const header = /^https?:\/\//.test(this.url)
+      ? await this.authorization?.()
+      : undefined;
     const env: Record<string, string> = header
       ? {
           GIT_CONFIG_COUNT: '1',
@@ -144,13 +154,15 @@ export class GitMirror {
    */
   recentTip(maxAgeMs: number): Promise<string> {
     const known = this.lastKnown;
-    if (known && Date.now() - known.at <= maxAgeMs) return Promise.resolve(known.tip);
+    if (known && Date.now() - known.at <= maxAgeMs)
+      return Promise.resolve(known.tip);
     return this.fetch();
   }
 
   /** Keeps the newest sighting: a fetch that began before a push ended after it saw less. */
   private remember(tip: string, at: number) {
-    if (!this.lastKnown || this.lastKnown.at <= at) this.lastKnown = { tip, at };
+    if (!this.lastKnown || this.lastKnown.at <= at)
+      this.lastKnown = { tip, at };
   }
 
   /**
@@ -167,12 +179,20 @@ export class GitMirror {
       () => false,
     );
     if (!written) {
-      await this.git(['commit-graph', 'write', '--reachable', '--changed-paths']);
+      await this.git([
+        'commit-graph',
+        'write',
+        '--reachable',
+        '--changed-paths',
+      ]);
       // From now on every fetch adds a commit-graph layer, and layers keep the
       // changed-path filters of the graph they are written on. (Set only now:
       // a fetch that wrote a graph first would have written it without them.)
       await this.git(['config', 'fetch.writeCommitGraph', 'true']);
-      await fs.writeFile(marker, 'commit-graph with changed-path filters written\n');
+      await fs.writeFile(
+        marker,
+        'commit-graph with changed-path filters written\n',
+      );
     }
     this.hasChangedPathFilters = true;
   }
@@ -184,14 +204,17 @@ export class GitMirror {
 
   private async shaOf(name: string): Promise<string> {
     const object = await this.objects.read(name);
-    if (!object) throw new Error(`${name} does not exist in the mirror of ${this.url}`);
+    if (!object)
+      throw new Error(`${name} does not exist in the mirror of ${this.url}`);
     return object.sha;
   }
 
   /** The file's content at a commit, or undefined when the path is not a file there. */
   async readFile(commit: string, path: string): Promise<string | undefined> {
     const object = await this.objects.read(`${commit}:${path}`);
-    return object?.type === 'blob' ? object.content.toString('utf8') : undefined;
+    return object?.type === 'blob'
+      ? object.content.toString('utf8')
+      : undefined;
   }
 
   /**
@@ -204,10 +227,14 @@ export class GitMirror {
     const parts = path.split('/');
     let tree = await this.shaOf(`${commit}^{tree}`);
     for (const [i, part] of parts.entries()) {
-      const entry = (await this.objects.readTree(tree)).find(e => e.name === part);
+      const entry = (await this.objects.readTree(tree)).find(
+        e => e.name === part,
+      );
       if (entry?.mode === SYMLINK_MODE) {
         const link = parts.slice(0, i + 1).join('/');
-        throw new Error(`'${link}' is a symbolic link; promotion paths may not pass through links`);
+        throw new Error(
+          `'${link}' is a symbolic link; promotion paths may not pass through links`,
+        );
       }
       if (entry?.type !== 'tree') break;
       tree = entry.sha;
@@ -220,7 +247,11 @@ export class GitMirror {
    * The newest commit reachable from `commit` that changed how often `needle`
    * occurs in the file: for a value present now, the commit that put it there.
    */
-  lastCommitChanging(commit: string, path: string, needle?: string): Promise<FileCommit | undefined> {
+  lastCommitChanging(
+    commit: string,
+    path: string,
+    needle?: string,
+  ): Promise<FileCommit | undefined> {
     const lookup = async () => {
       const args = ['log', '-1', `--format=${LOG_FORMAT}`];
       if (needle) args.push(`-S${needle}`);
@@ -245,8 +276,19 @@ export class GitMirror {
   }
 
   /** The commits reachable from `commit` that touched the file, newest first. */
-  async fileLog(commit: string, path: string, limit?: number): Promise<FileCommit[]> {
-    const out = await this.git(['log', ...(limit === undefined ? [] : [`-${limit}`]), `--format=${LOG_FORMAT}`, commit, '--', path]);
+  async fileLog(
+    commit: string,
+    path: string,
+    limit?: number,
+  ): Promise<FileCommit[]> {
+    const out = await this.git([
+      'log',
+      ...(limit === undefined ? [] : [`-${limit}`]),
+      `--format=${LOG_FORMAT}`,
+      commit,
+      '--',
+      path,
+    ]);
     return parseLog(out);
   }
 
@@ -262,7 +304,9 @@ export class GitMirror {
   ): Promise<Array<{ commit: FileCommit; content: string | undefined }>> {
     const commits = await this.fileLog(commit, path, limit);
     // Undefined where the commit deleted the file (or it is not a file there).
-    const contents = await Promise.all(commits.map(c => this.readFile(c.sha, path)));
+    const contents = await Promise.all(
+      commits.map(c => this.readFile(c.sha, path)),
+    );
     return commits.map((c, i) => ({ commit: c, content: contents[i] }));
   }
 
@@ -290,7 +334,14 @@ export class GitMirror {
     ]);
     for (const line of out.split('\n')) {
       const [sha, trailer] = line.split('\x1f');
-      if (trailer && trailer.split(',').map(v => v.trim()).includes(value)) return sha;
+      if (
+        trailer &&
+        trailer
+          .split(',')
+          .map(v => v.trim())
+          .includes(value)
+      )
+        return sha;
     }
     return undefined;
   }
@@ -304,7 +355,11 @@ export class GitMirror {
   }): Promise<string> {
     const blobs = new Map<string, string>();
     for (const change of options.changes) {
-      const sha = (await this.git(['hash-object', '-w', '--stdin'], { input: change.content })).trim();
+      const sha = (
+        await this.git(['hash-object', '-w', '--stdin'], {
+          input: change.content,
+        })
+      ).trim();
       blobs.set(change.path, sha);
     }
     const baseTree = await this.shaOf(`${options.parent}^{tree}`);
@@ -324,12 +379,17 @@ export class GitMirror {
   }
 
   /** Rebuilds the tree at `prefix` with new blobs for the changed files below it. */
-  private async rewriteTree(tree: string, prefix: string, blobs: Map<string, string>): Promise<string> {
+  private async rewriteTree(
+    tree: string,
+    prefix: string,
+    blobs: Map<string, string>,
+  ): Promise<string> {
     const entries: TreeEntry[] = await this.objects.readTree(tree);
     const below = new Set<string>();
     for (const path of blobs.keys()) {
       const rest = path.slice(prefix.length);
-      if (path.startsWith(prefix) && rest.includes('/')) below.add(rest.split('/')[0]);
+      if (path.startsWith(prefix) && rest.includes('/'))
+        below.add(rest.split('/')[0]);
     }
     for (const entry of entries) {
       const path = prefix + entry.name;
@@ -345,11 +405,17 @@ export class GitMirror {
       }
     }
     const missing = [...blobs.keys()].filter(
-      path => path.startsWith(prefix) && !path.slice(prefix.length).includes('/') &&
+      path =>
+        path.startsWith(prefix) &&
+        !path.slice(prefix.length).includes('/') &&
         !entries.some(e => e.name === path.slice(prefix.length)),
     );
     if (below.size > 0 || missing.length > 0) {
-      throw new Error(`Cannot change files that do not exist: ${[...below, ...missing].join(', ')}`);
+      throw new Error(
+        `Cannot change files that do not exist: ${[...below, ...missing].join(
+          ', ',
+        )}`,
+      );
     }
     return this.objects.writeTree(entries);
   }
@@ -362,24 +428,36 @@ export class GitMirror {
    * `force` is for promotion branches of pull requests, which only this
    * plugin writes.
    */
-  async push(commit: string, options: { branch?: string; force?: boolean } = {}): Promise<PushResult> {
+  async push(
+    commit: string,
+    options: { branch?: string; force?: boolean } = {},
+  ): Promise<PushResult> {
     const branch = options.branch ?? this.branch;
     const startedAt = Date.now();
     try {
-      await this.gitRemote(['push', this.url, `${options.force ? '+' : ''}${commit}:refs/heads/${branch}`]);
+      await this.gitRemote([
+        'push',
+        this.url,
+        `${options.force ? '+' : ''}${commit}:refs/heads/${branch}`,
+      ]);
       if (branch === this.branch) {
         await this.git(['update-ref', this.trackingRef, commit]);
         this.remember(commit, startedAt);
       }
       return { ok: true };
     } catch (error) {
-      const failure = error instanceof GitCommandError ? classifyPushFailure(error.stderr) : undefined;
+      const failure =
+        error instanceof GitCommandError
+          ? classifyPushFailure(error.stderr)
+          : undefined;
       if (failure?.kind === 'lost-race') {
         return { ok: false, rejected: true, message: failure.message };
       }
       if (failure?.kind === 'refused') {
         throw new NotAllowedError(
-          `The remote refused the push to branch ${branch} (${failure.reason})${failure.remoteMessage ? `: ${failure.remoteMessage}` : ''}`,
+          `The remote refused the push to branch ${branch} (${failure.reason})${
+            failure.remoteMessage ? `: ${failure.remoteMessage}` : ''
+          }`,
         );
       }
       throw error;
@@ -393,7 +471,8 @@ function parseLog(out: string): FileCommit[] {
     .map(record => record.trim())
     .filter(Boolean)
     .map(record => {
-      const [sha, authorName, authorEmail, date, promotedBy, bypassedBy] = record.split('\x1f');
+      const [sha, authorName, authorEmail, date, promotedBy, bypassedBy] =
+        record.split('\x1f');
       return {
         sha,
         authorName,

@@ -31,7 +31,9 @@ describe('GitObjects', () => {
       await runGit(['mktree', '-z'], {
         gitDir,
         input: Buffer.concat([
-          Buffer.from(`100644 blob ${file}\thello.txt\x00120000 blob ${link}\tlink\x00040000 tree ${subtree}\tbin\x00100644 blob ${file}\t`),
+          Buffer.from(
+            `100644 blob ${file}\thello.txt\x00120000 blob ${link}\tlink\x00040000 tree ${subtree}\tbin\x00100644 blob ${file}\t`,
+          ),
           latin1Name,
           Buffer.from('\0'),
         ]),
@@ -59,24 +61,38 @@ describe('GitObjects', () => {
       type: 'blob',
       content: Buffer.from('hello\n'),
     });
-    await expect(objects.read(`${commit}^{tree}`)).resolves.toMatchObject({ sha: root, type: 'tree' });
+    await expect(objects.read(`${commit}^{tree}`)).resolves.toMatchObject({
+      sha: root,
+      type: 'tree',
+    });
     await expect(objects.read(file)).resolves.toMatchObject({ type: 'blob' });
   });
 
   it('answers undefined for names that name nothing, and goes on answering', async () => {
     const { commit } = await commitFixture();
-    await expect(objects.read(`${commit}:missing.txt`)).resolves.toBeUndefined();
+    await expect(
+      objects.read(`${commit}:missing.txt`),
+    ).resolves.toBeUndefined();
     await expect(objects.read('0'.repeat(40))).resolves.toBeUndefined();
-    await expect(objects.read(`${commit}:hello.txt`)).resolves.toMatchObject({ type: 'blob' });
+    await expect(objects.read(`${commit}:hello.txt`)).resolves.toMatchObject({
+      type: 'blob',
+    });
   });
 
   it('refuses a name with a line break instead of sending two requests', async () => {
-    await expect(objects.read('HEAD\nHEAD')).rejects.toThrow('Cannot look up a git object');
+    await expect(objects.read('HEAD\nHEAD')).rejects.toThrow(
+      'Cannot look up a git object',
+    );
   });
 
   it('answers concurrent requests each with its own object', async () => {
-    const contents = Array.from({ length: 50 }, (_, i) => `file ${i}\n${'x'.repeat(i * 500)}\n`);
-    const shas = await Promise.all(contents.map(c => git(['hash-object', '-w', '--stdin'], c)));
+    const contents = Array.from(
+      { length: 50 },
+      (_, i) => `file ${i}\n${'x'.repeat(i * 500)}\n`,
+    );
+    const shas = await Promise.all(
+      contents.map(c => git(['hash-object', '-w', '--stdin'], c)),
+    );
     const read = await Promise.all(shas.map(sha => objects.read(sha)));
     expect(read.map(o => o?.content.toString('utf8'))).toEqual(contents);
   });
@@ -85,19 +101,32 @@ describe('GitObjects', () => {
     const first = await commitFixture();
     await expect(objects.read(first.commit)).resolves.toBeDefined();
     await git(['update-ref', 'refs/promotion/main', first.commit]);
-    await expect(objects.read('refs/promotion/main')).resolves.toMatchObject({ sha: first.commit });
+    await expect(objects.read('refs/promotion/main')).resolves.toMatchObject({
+      sha: first.commit,
+    });
 
     const later = await git(['hash-object', '-w', '--stdin'], 'later\n');
-    const next = await git(['commit-tree', first.root, '-p', first.commit, '-m', 'next']);
+    const next = await git([
+      'commit-tree',
+      first.root,
+      '-p',
+      first.commit,
+      '-m',
+      'next',
+    ]);
     await git(['update-ref', 'refs/promotion/main', next]);
     await expect(objects.read(later)).resolves.toMatchObject({ type: 'blob' });
-    await expect(objects.read('refs/promotion/main')).resolves.toMatchObject({ sha: next });
+    await expect(objects.read('refs/promotion/main')).resolves.toMatchObject({
+      sha: next,
+    });
   });
 
   it('reads tree entries with their modes and types', async () => {
     const { file, link, subtree, root } = await commitFixture();
     const entries = await objects.readTree(root);
-    expect(entries.map(({ mode, type, sha, name }) => ({ mode, type, sha, name }))).toEqual(
+    expect(
+      entries.map(({ mode, type, sha, name }) => ({ mode, type, sha, name })),
+    ).toEqual(
       expect.arrayContaining([
         { mode: '100644', type: 'blob', sha: file, name: 'hello.txt' },
         { mode: '120000', type: 'blob', sha: link, name: 'link' },
@@ -117,9 +146,13 @@ describe('GitObjects', () => {
   it('writes a changed tree as git would', async () => {
     const { root } = await commitFixture();
     const changed = await git(['hash-object', '-w', '--stdin'], 'changed\n');
-    const entries = (await objects.readTree(root)).map(e => (e.name === 'hello.txt' ? { ...e, sha: changed } : e));
+    const entries = (await objects.readTree(root)).map(e =>
+      e.name === 'hello.txt' ? { ...e, sha: changed } : e,
+    );
     const written = await objects.writeTree(entries);
-    expect(await git(['ls-tree', written, 'hello.txt'])).toBe(`100644 blob ${changed}\thello.txt`);
+    expect(await git(['ls-tree', written, 'hello.txt'])).toBe(
+      `100644 blob ${changed}\thello.txt`,
+    );
     expect(await git(['fsck', '--strict', '--no-dangling'])).toBe('');
   });
 
@@ -127,8 +160,12 @@ describe('GitObjects', () => {
     const { root } = await commitFixture();
     const entries = await objects.readTree(root);
     // A blob entry with a directory's mode: mktree ends its batch on it.
-    const broken = entries.map(e => (e.name === 'hello.txt' ? { ...e, mode: '40000' } : e));
-    await expect(objects.writeTree(broken)).rejects.toThrow(/doesn't match mode type/);
+    const broken = entries.map(e =>
+      e.name === 'hello.txt' ? { ...e, mode: '40000' } : e,
+    );
+    await expect(objects.writeTree(broken)).rejects.toThrow(
+      /doesn't match mode type/,
+    );
     await expect(objects.writeTree(entries)).resolves.toBe(root);
   });
 
@@ -136,23 +173,46 @@ describe('GitObjects', () => {
     const { root } = await commitFixture();
     const entries = await objects.readTree(root); // both processes run from here on
     await objects.writeTree(entries);
-    const source = fs.mkdtempSync(path.join(os.tmpdir(), 'promotion-objects-source-'));
+    const source = fs.mkdtempSync(
+      path.join(os.tmpdir(), 'promotion-objects-source-'),
+    );
     try {
       await runGit(['init', '--quiet', source]);
       fs.writeFileSync(path.join(source, 'new.txt'), 'arrived in a pack\n');
       await runGit(['add', 'new.txt'], { cwd: source });
-      await runGit(['commit', '--quiet', '-m', 'new'], { cwd: source, env: author });
+      await runGit(['commit', '--quiet', '-m', 'new'], {
+        cwd: source,
+        env: author,
+      });
       // unpackLimit=1 keeps the fetched objects in a pack instead of loose files.
-      await git(['-c', 'fetch.unpackLimit=1', 'fetch', '--quiet', source, 'HEAD:refs/heads/new']);
-      expect(fs.readdirSync(path.join(gitDir, 'objects', 'pack')).filter(f => f.endsWith('.pack'))).toHaveLength(1);
+      await git([
+        '-c',
+        'fetch.unpackLimit=1',
+        'fetch',
+        '--quiet',
+        source,
+        'HEAD:refs/heads/new',
+      ]);
+      expect(
+        fs
+          .readdirSync(path.join(gitDir, 'objects', 'pack'))
+          .filter(f => f.endsWith('.pack')),
+      ).toHaveLength(1);
 
       const arrived = await objects.read('refs/heads/new:new.txt');
       expect(arrived?.content.toString('utf8')).toBe('arrived in a pack\n');
       const withNew = await objects.writeTree([
         ...entries,
-        { ...entries.find(e => e.name === 'hello.txt')!, sha: arrived!.sha, name: 'new.txt', nameBytes: Buffer.from('new.txt') },
+        {
+          ...entries.find(e => e.name === 'hello.txt')!,
+          sha: arrived!.sha,
+          name: 'new.txt',
+          nameBytes: Buffer.from('new.txt'),
+        },
       ]);
-      expect(await git(['ls-tree', withNew, 'new.txt'])).toBe(`100644 blob ${arrived!.sha}\tnew.txt`);
+      expect(await git(['ls-tree', withNew, 'new.txt'])).toBe(
+        `100644 blob ${arrived!.sha}\tnew.txt`,
+      );
     } finally {
       fs.rmSync(source, { recursive: true, force: true });
     }
@@ -163,8 +223,12 @@ describe('GitObjects', () => {
     // A process that reads one object and never closes: it must print the
     // answer, then exit by itself (execFile kills it after the timeout).
     const script = `
-      const { GitObjects } = require(${JSON.stringify(path.join(__dirname, 'GitObjects.ts'))});
-      new GitObjects(${JSON.stringify(gitDir)}).read('${commit}').then(o => console.log(o.type));
+      const { GitObjects } = require(${JSON.stringify(
+        path.join(__dirname, 'GitObjects.ts'),
+      )});
+      new GitObjects(${JSON.stringify(
+        gitDir,
+      )}).read('${commit}').then(o => console.log(o.type));
     `;
     const { stdout } = await promisify(execFile)(
       process.execPath,
@@ -177,24 +241,35 @@ describe('GitObjects', () => {
   it('starts again after close', async () => {
     const { commit } = await commitFixture();
     objects.close();
-    await expect(objects.read(commit)).resolves.toMatchObject({ type: 'commit' });
+    await expect(objects.read(commit)).resolves.toMatchObject({
+      type: 'commit',
+    });
   });
 });
 
 describe('parseCatFileAnswer', () => {
-  const answer = Buffer.from(`${'a'.repeat(40)} blob 5\nhello\n${'b'.repeat(40)}:x missing\n`);
+  const answer = Buffer.from(
+    `${'a'.repeat(40)} blob 5\nhello\n${'b'.repeat(40)}:x missing\n`,
+  );
 
   it('waits for the rest of an answer that came in pieces', () => {
     for (let cut = 0; cut < 54; cut++) {
       expect(parseCatFileAnswer(answer.subarray(0, cut))).toBeUndefined();
     }
     expect(parseCatFileAnswer(answer)).toEqual({
-      value: { sha: 'a'.repeat(40), type: 'blob', content: Buffer.from('hello') },
+      value: {
+        sha: 'a'.repeat(40),
+        type: 'blob',
+        content: Buffer.from('hello'),
+      },
       length: 54,
     });
   });
 
   it('reads a missing object as no object, taking only its line', () => {
-    expect(parseCatFileAnswer(answer.subarray(54))).toEqual({ value: undefined, length: 51 });
+    expect(parseCatFileAnswer(answer.subarray(54))).toEqual({
+      value: undefined,
+      length: 51,
+    });
   });
 });

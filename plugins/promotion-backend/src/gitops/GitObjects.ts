@@ -24,7 +24,9 @@ const NUL = Buffer.from([0]);
  * `<sha> <type> <size>\n<content>\n` for an object, `<name> missing\n` (or
  * `ambiguous`) for a name that names none.
  */
-export const parseCatFileAnswer: BatchAnswerParser<GitObject | undefined> = output => {
+export const parseCatFileAnswer: BatchAnswerParser<
+  GitObject | undefined
+> = output => {
   const headerEnd = output.indexOf(0x0a);
   if (headerEnd < 0) return undefined;
   const header = output.subarray(0, headerEnd).toString('utf8');
@@ -34,7 +36,11 @@ export const parseCatFileAnswer: BatchAnswerParser<GitObject | undefined> = outp
   const size = Number(match[3]);
   if (output.length < start + size + 1) return undefined;
   return {
-    value: { sha: match[1], type: match[2], content: output.subarray(start, start + size) },
+    value: {
+      sha: match[1],
+      type: match[2],
+      content: output.subarray(start, start + size),
+    },
     length: start + size + 1,
   };
 };
@@ -58,19 +64,29 @@ export class GitObjects {
   private readonly treeWriter: GitBatch<string>;
 
   constructor(gitDir: string) {
-    this.reader = new GitBatch(gitDir, ['cat-file', '--batch'], parseCatFileAnswer);
+    this.reader = new GitBatch(
+      gitDir,
+      ['cat-file', '--batch'],
+      parseCatFileAnswer,
+    );
     // --missing: a running mktree looks for objects among the packs it found
     // when it started (git's "quick" look-up), so without it a tree naming an
     // object that a later fetch brought in a new pack would be refused. The
     // entries come from trees read from this repository and blobs just
     // written to it; a push of a commit that named a missing object fails.
-    this.treeWriter = new GitBatch(gitDir, ['mktree', '--missing', '--batch', '-z'], parseLine);
+    this.treeWriter = new GitBatch(
+      gitDir,
+      ['mktree', '--missing', '--batch', '-z'],
+      parseLine,
+    );
   }
 
   /** The object, or undefined when the name names none. */
   async read(name: string): Promise<GitObject | undefined> {
     if (/[\n\0]/.test(name)) {
-      throw new Error(`Cannot look up a git object named ${JSON.stringify(name)}`);
+      throw new Error(
+        `Cannot look up a git object named ${JSON.stringify(name)}`,
+      );
     }
     return this.reader.request(`${name}\n`);
   }

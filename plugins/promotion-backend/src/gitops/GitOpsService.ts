@@ -9,8 +9,16 @@ import {
   EnvironmentVersion,
   PinCommit,
 } from '@internal/plugin-promotion-common';
-import { EnvironmentConfig, PromotionConfig, RepositoryConfig } from '../config';
-import { createManifestEditor, ManifestEditError, PinnedValues } from './editors';
+import {
+  EnvironmentConfig,
+  PromotionConfig,
+  RepositoryConfig,
+} from '../config';
+import {
+  createManifestEditor,
+  ManifestEditError,
+  PinnedValues,
+} from './editors';
 import { createTwoFilesPatch } from 'diff';
 import { FileChange, FileCommit, GitMirror } from './GitMirror';
 import {
@@ -30,7 +38,9 @@ import { PromotionTarget, TargetResolver } from './TargetResolver';
 export class GitSnapshot {
   private readonly tips = new Map<string, Promise<string>>();
 
-  constructor(private readonly fetchTip: (repositoryId: string) => Promise<string>) {}
+  constructor(
+    private readonly fetchTip: (repositoryId: string) => Promise<string>,
+  ) {}
 
   tipOf(repositoryId: string): Promise<string> {
     let tip = this.tips.get(repositoryId);
@@ -127,7 +137,9 @@ export class GitOpsService {
   }
 
   private repository(id: string): RepositoryConfig {
-    const repository = this.options.config.gitops.repositories.find(r => r.id === id);
+    const repository = this.options.config.gitops.repositories.find(
+      r => r.id === id,
+    );
     if (!repository) throw new Error(`Unknown repository '${id}'`);
     return repository;
   }
@@ -137,13 +149,19 @@ export class GitOpsService {
     if (!mirror) {
       const { url, branch } = this.repository(id);
       const remote = isLocalRepositoryPath(url) ? path.resolve(url) : url;
-      const key = crypto.createHash('sha256').update(`${remote}#${branch}`).digest('hex').slice(0, 12);
+      const key = crypto
+        .createHash('sha256')
+        .update(`${remote}#${branch}`)
+        .digest('hex')
+        .slice(0, 12);
       const credentials = this.options.credentials;
       mirror = GitMirror.open({
         gitDir: path.join(this.options.cacheDir, `${id}-${key}.git`),
         url: remote,
         branch,
-        authorization: credentials ? () => credentials.authorizationHeader(remote) : undefined,
+        authorization: credentials
+          ? () => credentials.authorizationHeader(remote)
+          : undefined,
       });
       mirror.catch(() => this.mirrors.delete(id));
       this.mirrors.set(id, mirror);
@@ -168,10 +186,14 @@ export class GitOpsService {
    */
   snapshot(freshness: 'latest' | 'recent' = 'latest'): GitSnapshot {
     if (freshness === 'latest') {
-      return new GitSnapshot(async repositoryId => (await this.mirror(repositoryId)).fetch());
+      return new GitSnapshot(async repositoryId =>
+        (await this.mirror(repositoryId)).fetch(),
+      );
     }
     const maxAgeMs = durationToMilliseconds(this.options.config.maxReadAge);
-    return new GitSnapshot(async repositoryId => (await this.mirror(repositoryId)).recentTip(maxAgeMs));
+    return new GitSnapshot(async repositoryId =>
+      (await this.mirror(repositoryId)).recentTip(maxAgeMs),
+    );
   }
 
   /**
@@ -186,13 +208,19 @@ export class GitOpsService {
   ): Promise<EnvironmentPin> {
     const [target] = this.targets.targetsFor(entity, environment);
     const mirror = await this.mirror(target.repositoryId);
-    const tip = await (options.snapshot ?? this.snapshot()).tipOf(target.repositoryId);
+    const tip = await (options.snapshot ?? this.snapshot()).tipOf(
+      target.repositoryId,
+    );
     const pin = await this.readPin(mirror, tip, target);
     if (!pin) return { artifact: null, commit: null };
     const commit =
       options.withCommit === false
         ? undefined
-        : await mirror.lastCommitChanging(tip, target.path, pin.digest ?? pin.tag);
+        : await mirror.lastCommitChanging(
+            tip,
+            target.path,
+            pin.digest ?? pin.tag,
+          );
     return {
       artifact: { image: target.locator.image, ...pin },
       commit: commit ? toPinCommit(commit) : null,
@@ -214,10 +242,14 @@ export class GitOpsService {
     const { limit } = options;
     const [target] = this.targets.targetsFor(entity, environment);
     const mirror = await this.mirror(target.repositoryId);
-    const tip = await (options.snapshot ?? this.snapshot()).tipOf(target.repositoryId);
+    const tip = await (options.snapshot ?? this.snapshot()).tipOf(
+      target.repositoryId,
+    );
     await mirror.assertNoSymlinks(tip, target.path);
     const editor = createManifestEditor(target.locator);
-    const readPin = (content: string | undefined): PinnedValues | undefined | typeof UNREADABLE => {
+    const readPin = (
+      content: string | undefined,
+    ): PinnedValues | undefined | typeof UNREADABLE => {
       if (content === undefined) return undefined;
       try {
         return editor.readPin(content, target.path);
@@ -227,8 +259,15 @@ export class GitOpsService {
     };
     // One commit more than the window, to tell whether the window's oldest
     // version began inside it or before it.
-    const versions = await mirror.fileVersions(tip, target.path, limit === undefined ? undefined : limit + 1);
-    const beyond = limit !== undefined && versions.length > limit ? versions.pop() : undefined;
+    const versions = await mirror.fileVersions(
+      tip,
+      target.path,
+      limit === undefined ? undefined : limit + 1,
+    );
+    const beyond =
+      limit !== undefined && versions.length > limit
+        ? versions.pop()
+        : undefined;
     const history: EnvironmentVersion[] = [];
     let previous: string | undefined;
     let readableSeen = false;
@@ -241,7 +280,10 @@ export class GitOpsService {
       const key = pin ? describePin(pin) : undefined;
       if (pin && key !== previous) {
         if (history.length === 0) opensWindow = !readableSeen;
-        history.push({ artifact: { image: target.locator.image, ...pin }, commit: toPinCommit(commit) });
+        history.push({
+          artifact: { image: target.locator.image, ...pin },
+          commit: toPinCommit(commit),
+        });
       }
       previous = key;
       readableSeen = true;
@@ -250,10 +292,18 @@ export class GitOpsService {
     if (beyond && opensWindow) {
       const before = readPin(beyond.content);
       const pin = { tag: oldest.artifact.tag, digest: oldest.artifact.digest };
-      if (before === UNREADABLE || (before && describePin(before) === describePin(pin))) {
+      if (
+        before === UNREADABLE ||
+        (before && describePin(before) === describePin(pin))
+      ) {
         // The version was already pinned before the window: credit the
         // commit that pinned it, as readEnvironment does for the current one.
-        const pinnedBy = await this.commitThatPinned(mirror, beyond.commit.sha, target, pin);
+        const pinnedBy = await this.commitThatPinned(
+          mirror,
+          beyond.commit.sha,
+          target,
+          pin,
+        );
         if (pinnedBy) oldest.commit = toPinCommit(pinnedBy);
       }
     }
@@ -266,12 +316,18 @@ export class GitOpsService {
    * pinned something else. A commit that only mentioned the value (say, in a
    * comment) is passed over; the search gives up after a few of those.
    */
-  private async commitThatPinned(mirror: GitMirror, from: string, target: PromotionTarget, pin: PinnedValues) {
+  private async commitThatPinned(
+    mirror: GitMirror,
+    from: string,
+    target: PromotionTarget,
+    pin: PinnedValues,
+  ) {
     const editor = createManifestEditor(target.locator);
     const pinAt = async (commit: string) => {
       const text = await mirror.readFile(commit, target.path);
       try {
-        const read = text === undefined ? undefined : editor.readPin(text, target.path);
+        const read =
+          text === undefined ? undefined : editor.readPin(text, target.path);
         return read ? describePin(read) : undefined;
       } catch {
         return UNREADABLE;
@@ -280,8 +336,13 @@ export class GitOpsService {
     const wanted = describePin(pin);
     let start = from;
     for (let step = 0; step < 5; step++) {
-      const candidate = await mirror.lastCommitChanging(start, target.path, pin.digest ?? pin.tag);
-      if (!candidate || (await pinAt(candidate.sha)) !== wanted) return undefined;
+      const candidate = await mirror.lastCommitChanging(
+        start,
+        target.path,
+        pin.digest ?? pin.tag,
+      );
+      if (!candidate || (await pinAt(candidate.sha)) !== wanted)
+        return undefined;
       const parent = await mirror.parentOf(candidate.sha);
       const before = parent ? await pinAt(parent) : undefined;
       if (before !== wanted && before !== UNREADABLE) return candidate;
@@ -296,8 +357,17 @@ export class GitOpsService {
    * commit never changes), so the entity tab read again on an unmoved branch
    * parses no YAML; a file that cannot be read is asked again each time.
    */
-  private readPin(mirror: GitMirror, commit: string, target: PromotionTarget): Promise<PinnedValues | undefined> {
-    const key = [target.repositoryId, commit, target.path, JSON.stringify(target.locator)].join('\0');
+  private readPin(
+    mirror: GitMirror,
+    commit: string,
+    target: PromotionTarget,
+  ): Promise<PinnedValues | undefined> {
+    const key = [
+      target.repositoryId,
+      commit,
+      target.path,
+      JSON.stringify(target.locator),
+    ].join('\0');
     let pin = this.pins.get(key);
     if (!pin) {
       pin = (async () => {
@@ -320,10 +390,16 @@ export class GitOpsService {
    * carries this promotion's id is recognised instead of repeated.
    */
   async applyPromotion(options: ApplyPromotionOptions): Promise<AppliedChange> {
-    const targets = this.targets.targetsFor(options.entity, options.environment);
+    const targets = this.targets.targetsFor(
+      options.entity,
+      options.environment,
+    );
     const byRepository = new Map<string, PromotionTarget[]>();
     for (const target of targets) {
-      byRepository.set(target.repositoryId, [...(byRepository.get(target.repositoryId) ?? []), target]);
+      byRepository.set(target.repositoryId, [
+        ...(byRepository.get(target.repositoryId) ?? []),
+        target,
+      ]);
     }
     let result: AppliedChange | undefined;
     for (const [repositoryId, repositoryTargets] of byRepository) {
@@ -345,13 +421,17 @@ export class GitOpsService {
   ): Promise<AppliedChange> {
     const head = promotionBranch(options);
     const pushed = await mirror.push(commit, { branch: head, force: true });
-    if (!pushed.ok) throw new ConflictError(`Could not push branch ${head}: ${pushed.message}`);
+    if (!pushed.ok)
+      throw new ConflictError(
+        `Could not push branch ${head}: ${pushed.message}`,
+      );
     const provider = this.pullRequestProvider(mirror.url);
     const pullRequest = await provider.open({
       repositoryUrl: mirror.url,
       base: mirror.branch,
       head,
-      title: options.pullRequest?.title ?? commitMessage(options).split('\n')[0],
+      title:
+        options.pullRequest?.title ?? commitMessage(options).split('\n')[0],
       body: options.pullRequest?.body ?? commitMessage(options),
     });
     return { commitSha: commit, alreadyApplied: false, pullRequest };
@@ -359,18 +439,27 @@ export class GitOpsService {
 
   private pullRequestProvider(url: string) {
     if (!this.options.pullRequests) {
-      throw new Error('Pull-request delivery needs the integrations config of the repository host');
+      throw new Error(
+        'Pull-request delivery needs the integrations config of the repository host',
+      );
     }
     return this.options.pullRequests.forRepository(url);
   }
 
-  private async repositoryUrlOf(entity: Entity, environment: EnvironmentConfig) {
+  private async repositoryUrlOf(
+    entity: Entity,
+    environment: EnvironmentConfig,
+  ) {
     const [target] = this.targets.targetsFor(entity, environment);
     return (await this.mirror(target.repositoryId)).url;
   }
 
   /** The state of a promotion's pull request. */
-  async pullRequestState(entity: Entity, environment: EnvironmentConfig, ref: PullRequestRef): Promise<PullRequestState> {
+  async pullRequestState(
+    entity: Entity,
+    environment: EnvironmentConfig,
+    ref: PullRequestRef,
+  ): Promise<PullRequestState> {
     const url = await this.repositoryUrlOf(entity, environment);
     return this.pullRequestProvider(url).getState(url, ref);
   }
@@ -391,7 +480,11 @@ export class GitOpsService {
    * in place; a pull request that is closed already is fine. Throws a
    * ConflictError when it was merged: the change reached the environment.
    */
-  async closePullRequest(entity: Entity, environment: EnvironmentConfig, ref: PullRequestRef): Promise<void> {
+  async closePullRequest(
+    entity: Entity,
+    environment: EnvironmentConfig,
+    ref: PullRequestRef,
+  ): Promise<void> {
     const url = await this.repositoryUrlOf(entity, environment);
     await this.pullRequestProvider(url).close(url, ref);
   }
@@ -401,11 +494,22 @@ export class GitOpsService {
    * any: found by its `Promotion-Id` trailer among the commits that touched
    * the target files, however far back (changed-path filters keep this cheap).
    */
-  async findAppliedCommit(entity: Entity, environment: EnvironmentConfig, promotionId: string, requestedAt: Date) {
+  async findAppliedCommit(
+    entity: Entity,
+    environment: EnvironmentConfig,
+    promotionId: string,
+    requestedAt: Date,
+  ) {
     const targets = this.targets.targetsFor(entity, environment);
     const mirror = await this.mirror(targets[0].repositoryId);
     const tip = await mirror.fetch();
-    return mirror.findCommitWithTrailer(tip, 'Promotion-Id', promotionId, targets.map(t => t.path), searchFrom(requestedAt));
+    return mirror.findCommitWithTrailer(
+      tip,
+      'Promotion-Id',
+      promotionId,
+      targets.map(t => t.path),
+      searchFrom(requestedAt),
+    );
   }
 
   /**
@@ -427,9 +531,17 @@ export class GitOpsService {
         repository: target.repositoryId,
         path: target.path,
         // git's unified-diff layout, without jsdiff's `===` banner
-        diff: createTwoFilesPatch(`a/${target.path}`, `b/${target.path}`, text, edited, undefined, undefined, {
-          context: 3,
-        }).replace(/^=+\n/, ''),
+        diff: createTwoFilesPatch(
+          `a/${target.path}`,
+          `b/${target.path}`,
+          text,
+          edited,
+          undefined,
+          undefined,
+          {
+            context: 3,
+          },
+        ).replace(/^=+\n/, ''),
       });
     }
     return planned;
@@ -440,13 +552,17 @@ export class GitOpsService {
    * that promotions made here never race each other's pushes; writers on other
    * replicas are handled by the retry on a rejected push.
    */
-  private serialised<T>(repositoryId: string, work: () => Promise<T>): Promise<T> {
+  private serialised<T>(
+    repositoryId: string,
+    work: () => Promise<T>,
+  ): Promise<T> {
     const previous = this.writeQueues.get(repositoryId) ?? Promise.resolve();
     const next = previous.then(work, work);
     const tail = next.catch(() => undefined);
     this.writeQueues.set(repositoryId, tail);
     tail.then(() => {
-      if (this.writeQueues.get(repositoryId) === tail) this.writeQueues.delete(repositoryId);
+      if (this.writeQueues.get(repositoryId) === tail)
+        this.writeQueues.delete(repositoryId);
     });
     return next;
   }
@@ -472,18 +588,31 @@ export class GitOpsService {
       const changes: FileChange[] = [];
       for (const target of targets) {
         const { text, edited } = await editAt(mirror, tip, target, options.pin);
-        if (edited !== text) changes.push({ path: target.path, content: edited });
+        if (edited !== text)
+          changes.push({ path: target.path, content: edited });
       }
       if (changes.length === 0) {
         // Another writer (CI, a person, another tool) already pinned exactly
         // this build: the environment is where the promotion wanted it, so
         // that is its outcome, credited to the commit that did it.
         const [first] = targets;
-        const pinnedBy = await mirror.lastCommitChanging(tip, first.path, options.pin.digest ?? options.pin.tag);
-        this.options.logger.info(
-          `Promotion ${options.promotionId}: ${options.environment.name} already pins ${describePin(options.pin)} (commit ${(pinnedBy?.sha ?? tip).slice(0, 8)}); nothing to push`,
+        const pinnedBy = await mirror.lastCommitChanging(
+          tip,
+          first.path,
+          options.pin.digest ?? options.pin.tag,
         );
-        return { commitSha: pinnedBy?.sha ?? tip, alreadyApplied: true, pinnedByAnotherWriter: true };
+        this.options.logger.info(
+          `Promotion ${options.promotionId}: ${
+            options.environment.name
+          } already pins ${describePin(options.pin)} (commit ${(
+            pinnedBy?.sha ?? tip
+          ).slice(0, 8)}); nothing to push`,
+        );
+        return {
+          commitSha: pinnedBy?.sha ?? tip,
+          alreadyApplied: true,
+          pinnedByAnotherWriter: true,
+        };
       }
       const commit = await mirror.commit({
         parent: tip,
@@ -505,7 +634,9 @@ export class GitOpsService {
       await new Promise(resolve => setTimeout(resolve, backoff));
     }
     throw new ConflictError(
-      `Could not push to repository '${repositoryId}' within ${PUSH_RETRY_DEADLINE_MS / 1000}s: the branch keeps moving`,
+      `Could not push to repository '${repositoryId}' within ${
+        PUSH_RETRY_DEADLINE_MS / 1000
+      }s: the branch keeps moving`,
     );
   }
 }
@@ -516,7 +647,12 @@ function searchFrom(requestedAt: Date) {
 }
 
 /** A target file at a commit and the same file with the pin written into it. */
-async function editAt(mirror: GitMirror, tip: string, target: PromotionTarget, pin: PinnedValues) {
+async function editAt(
+  mirror: GitMirror,
+  tip: string,
+  target: PromotionTarget,
+  pin: PinnedValues,
+) {
   await mirror.assertNoSymlinks(tip, target.path);
   const text = await mirror.readFile(tip, target.path);
   if (text === undefined) {
@@ -525,7 +661,14 @@ async function editAt(mirror: GitMirror, tip: string, target: PromotionTarget, p
       `does not exist on branch ${mirror.branch} of repository '${target.repositoryId}'`,
     );
   }
-  return { text, edited: createManifestEditor(target.locator).writePin(text, target.path, pin) };
+  return {
+    text,
+    edited: createManifestEditor(target.locator).writePin(
+      text,
+      target.path,
+      pin,
+    ),
+  };
 }
 
 function toPinCommit(commit: FileCommit): PinCommit {
@@ -542,19 +685,29 @@ export function describePin(pin: PinnedValues): string {
 }
 
 function promotionBranch(options: ApplyPromotionOptions) {
-  return `promotion/${options.subject}-${options.environment.name}-${options.promotionId.slice(0, 8)}`;
+  return `promotion/${options.subject}-${
+    options.environment.name
+  }-${options.promotionId.slice(0, 8)}`;
 }
 
 function commitMessage(options: ApplyPromotionOptions): string {
   const lines = [
     options.kind === 'rollback'
-      ? `Roll back ${options.subject} in ${options.environment.name} to ${describePin(options.pin)}`
-      : `Promote ${options.subject} to ${options.environment.name}: ${describePin(options.pin)}`,
+      ? `Roll back ${options.subject} in ${
+          options.environment.name
+        } to ${describePin(options.pin)}`
+      : `Promote ${options.subject} to ${
+          options.environment.name
+        }: ${describePin(options.pin)}`,
     '',
   ];
   if (options.reason) lines.push(options.reason, '');
-  lines.push(`Promotion-Id: ${options.promotionId}`, `Promoted-By: ${options.promotedBy}`);
-  for (const [key, value] of Object.entries(options.trailers ?? {})) lines.push(`${key}: ${value}`);
+  lines.push(
+    `Promotion-Id: ${options.promotionId}`,
+    `Promoted-By: ${options.promotedBy}`,
+  );
+  for (const [key, value] of Object.entries(options.trailers ?? {}))
+    lines.push(`${key}: ${value}`);
   lines.push('');
   return lines.join('\n');
 }

@@ -129,7 +129,8 @@ describe('TargetResolver', () => {
       const r = resolver();
       const annotated = entity({
         'promotion.backstage.io/repository': 'team',
-        'promotion.backstage.io/path': 'deploy/{{ entity.metadata.name }}/{{ environment }}/values.yaml',
+        'promotion.backstage.io/path':
+          'deploy/{{ entity.metadata.name }}/{{ environment }}/values.yaml',
       });
       expect(r.targetsFor(annotated, env(r, 'staging'))).toMatchObject([
         { repositoryId: 'team', path: 'deploy/payments/staging/values.yaml' },
@@ -140,7 +141,8 @@ describe('TargetResolver', () => {
       const r = resolver();
       const annotated = entity({
         'promotion.backstage.io/repository': 'team',
-        'promotion.backstage.io/path': 'deploy/{{ entity.metadata.name }}/{{ environment }}/values.yaml',
+        'promotion.backstage.io/path':
+          'deploy/{{ entity.metadata.name }}/{{ environment }}/values.yaml',
       });
       expect(r.targetsFor(annotated, env(r, 'prod'))).toMatchObject([
         {
@@ -156,10 +158,14 @@ describe('TargetResolver', () => {
         { name: 'prod', repository: 'prod-gitops' },
       ]);
       const annotated = entity({
-        'promotion.backstage.io/path': 'deploy/{{ entity.metadata.name }}/{{ environment }}/values.yaml',
+        'promotion.backstage.io/path':
+          'deploy/{{ entity.metadata.name }}/{{ environment }}/values.yaml',
       });
       expect(r.targetsFor(annotated, env(r, 'prod'))).toMatchObject([
-        { repositoryId: 'prod-gitops', path: 'deploy/payments/prod/values.yaml' },
+        {
+          repositoryId: 'prod-gitops',
+          path: 'deploy/payments/prod/values.yaml',
+        },
       ]);
     });
 
@@ -237,7 +243,8 @@ describe('TargetResolver', () => {
       expect(() =>
         r.targetsFor(
           entity({
-            'promotion.backstage.io/path': '../{{ entity.metadata.name }}/{{ environment }}.yaml',
+            'promotion.backstage.io/path':
+              '../{{ entity.metadata.name }}/{{ environment }}.yaml',
           }),
           env(r, 'dev'),
         ),
@@ -248,10 +255,15 @@ describe('TargetResolver', () => {
       const r = resolver();
       expect(() =>
         r.targetsFor(
-          entity({ 'promotion.backstage.io/path': 'apps/checkout/overlays/{{ environment }}/kustomization.yaml' }),
+          entity({
+            'promotion.backstage.io/path':
+              'apps/checkout/overlays/{{ environment }}/kustomization.yaml',
+          }),
           env(r, 'dev'),
         ),
-      ).toThrow('promotion.backstage.io/path must contain {{ entity.metadata.name }}');
+      ).toThrow(
+        'promotion.backstage.io/path must contain {{ entity.metadata.name }}',
+      );
     });
   });
 });

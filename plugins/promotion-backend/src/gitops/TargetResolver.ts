@@ -32,13 +32,23 @@ export class TargetResolver {
 
   /** The entity's pipeline: the configured environments, or the annotation's subset of them. */
   environmentsFor(entity: Entity): EnvironmentConfig[] {
-    const subset = entity.metadata.annotations?.[ANNOTATION_PROMOTION_ENVIRONMENTS];
+    const subset =
+      entity.metadata.annotations?.[ANNOTATION_PROMOTION_ENVIRONMENTS];
     if (!subset) return this.config.environments;
-    const wanted = subset.split(',').map(name => name.trim()).filter(Boolean);
-    const unknown = wanted.filter(name => !this.config.environments.some(env => env.name === name));
+    const wanted = subset
+      .split(',')
+      .map(name => name.trim())
+      .filter(Boolean);
+    const unknown = wanted.filter(
+      name => !this.config.environments.some(env => env.name === name),
+    );
     if (unknown.length > 0) {
       throw new InputError(
-        `${stringifyEntityRef(entity)} lists unknown environment(s) ${unknown.join(', ')} in ${ANNOTATION_PROMOTION_ENVIRONMENTS}`,
+        `${stringifyEntityRef(
+          entity,
+        )} lists unknown environment(s) ${unknown.join(
+          ', ',
+        )} in ${ANNOTATION_PROMOTION_ENVIRONMENTS}`,
       );
     }
     return this.config.environments.filter(env => wanted.includes(env.name));
@@ -49,13 +59,18 @@ export class TargetResolver {
     const image = entity.metadata.annotations?.[ANNOTATION_PROMOTION_IMAGE];
     if (!image) {
       throw new InputError(
-        `${stringifyEntityRef(entity)} has no ${ANNOTATION_PROMOTION_IMAGE} annotation, so it cannot be promoted`,
+        `${stringifyEntityRef(
+          entity,
+        )} has no ${ANNOTATION_PROMOTION_IMAGE} annotation, so it cannot be promoted`,
       );
     }
     return image;
   }
 
-  targetsFor(entity: Entity, environment: EnvironmentConfig): PromotionTarget[] {
+  targetsFor(
+    entity: Entity,
+    environment: EnvironmentConfig,
+  ): PromotionTarget[] {
     const annotations = entity.metadata.annotations ?? {};
     const defaults = this.config.gitops.defaults;
     const repositoryId =
@@ -65,24 +80,41 @@ export class TargetResolver {
       this.config.gitops.repositories[0].id;
     if (!this.config.gitops.repositories.some(r => r.id === repositoryId)) {
       throw new InputError(
-        `${stringifyEntityRef(entity)} names unknown repository '${repositoryId}' in ${ANNOTATION_PROMOTION_REPOSITORY}`,
+        `${stringifyEntityRef(
+          entity,
+        )} names unknown repository '${repositoryId}' in ${ANNOTATION_PROMOTION_REPOSITORY}`,
       );
     }
-    const format = (annotations[ANNOTATION_PROMOTION_FORMAT] ?? defaults.format) as ManifestFormat;
+    const format = (annotations[ANNOTATION_PROMOTION_FORMAT] ??
+      defaults.format) as ManifestFormat;
     if (!FORMATS.includes(format)) {
       throw new InputError(
-        `${stringifyEntityRef(entity)} has format '${format}' in ${ANNOTATION_PROMOTION_FORMAT}; use one of ${FORMATS.join(', ')}`,
+        `${stringifyEntityRef(
+          entity,
+        )} has format '${format}' in ${ANNOTATION_PROMOTION_FORMAT}; use one of ${FORMATS.join(
+          ', ',
+        )}`,
       );
     }
     const annotated = annotations[ANNOTATION_PROMOTION_PATH];
-    if (!environment.path && annotated && !toTemplates(annotated).every(t => /\{\{\s*entity\.metadata\.name\s*\}\}/.test(t))) {
+    if (
+      !environment.path &&
+      annotated &&
+      !toTemplates(annotated).every(t =>
+        /\{\{\s*entity\.metadata\.name\s*\}\}/.test(t),
+      )
+    ) {
       // Entity authors choose this annotation; without their own name in it
       // they could point a promotion at another entity's manifests.
       throw new InputError(
-        `${stringifyEntityRef(entity)}: ${ANNOTATION_PROMOTION_PATH} must contain {{ entity.metadata.name }}`,
+        `${stringifyEntityRef(
+          entity,
+        )}: ${ANNOTATION_PROMOTION_PATH} must contain {{ entity.metadata.name }}`,
       );
     }
-    const templates = toTemplates(environment.path ?? annotated ?? defaults.path);
+    const templates = toTemplates(
+      environment.path ?? annotated ?? defaults.path,
+    );
     const locator: PinLocator = {
       format,
       image: this.imageOf(entity),
@@ -91,7 +123,10 @@ export class TargetResolver {
     };
     return templates.map(template => ({
       repositoryId,
-      path: renderPathTemplate(template, { entity, environment: environment.name }),
+      path: renderPathTemplate(template, {
+        entity,
+        environment: environment.name,
+      }),
       locator,
     }));
   }

@@ -10,5 +10,12 @@ export { TargetResolver } from './TargetResolver';
 export type { PromotionTarget } from './TargetResolver';
 export { createManifestEditor, ManifestEditError } from './editors';
 export type { ManifestEditor, PinLocator, PinnedValues } from './editors';
-export { ScmGitCredentialsProvider, ScmPullRequestProviderFactory } from './providers';
-export type { PullRequestProviderFactory, PullRequestRef, PullRequestState } from './providers';
+export {
+  ScmGitCredentialsProvider,
+  ScmPullRequestProviderFactory,
+} from './providers';
+export type {
+  PullRequestProviderFactory,
+  PullRequestRef,
+  PullRequestState,
+} from './providers';

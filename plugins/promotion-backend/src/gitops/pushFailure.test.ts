@@ -15,7 +15,10 @@ describe('classifyPushFailure', () => {
     ],
     [
       'the branch moved (non-fast-forward)',
-      lines(' ! [rejected]        5d0c3f9 -> main (non-fast-forward)', "error: failed to push some refs to '/srv/gitops.git'"),
+      lines(
+        ' ! [rejected]        5d0c3f9 -> main (non-fast-forward)',
+        "error: failed to push some refs to '/srv/gitops.git'",
+      ),
     ],
     [
       'another push won the ref lock inside the remote',
@@ -30,7 +33,10 @@ describe('classifyPushFailure', () => {
       lines(' ! [remote rejected] 5d0c3f9 -> main (failed to update ref)'),
     ],
   ])('retries when %s', (_, stderr) => {
-    expect(classifyPushFailure(stderr)).toEqual({ kind: 'lost-race', message: stderr.trim() });
+    expect(classifyPushFailure(stderr)).toEqual({
+      kind: 'lost-race',
+      message: stderr.trim(),
+    });
   });
 
   it.each([
@@ -68,15 +74,29 @@ describe('classifyPushFailure', () => {
       'pre-receive hook declined',
       'GitLab: You are not allowed to push code to protected branches on this project.',
     ],
-    ['a hook that says nothing', lines(' ! [remote rejected] 5d0c3f9 -> main (pre-receive hook declined)'), 'pre-receive hook declined', ''],
-  ])('gives up at once on %s, with the remote’s reason', (_, stderr, reason, remoteMessage) => {
-    expect(classifyPushFailure(stderr)).toEqual({ kind: 'refused', reason, remoteMessage });
-  });
+    [
+      'a hook that says nothing',
+      lines(' ! [remote rejected] 5d0c3f9 -> main (pre-receive hook declined)'),
+      'pre-receive hook declined',
+      '',
+    ],
+  ])(
+    'gives up at once on %s, with the remote’s reason',
+    (_, stderr, reason, remoteMessage) => {
+      expect(classifyPushFailure(stderr)).toEqual({
+        kind: 'refused',
+        reason,
+        remoteMessage,
+      });
+    },
+  );
 
   it('leaves other failures to the caller', () => {
     expect(
       classifyPushFailure(
-        lines("fatal: unable to access 'https://github.com/acme/gitops.git/': Could not resolve host: github.com"),
+        lines(
+          "fatal: unable to access 'https://github.com/acme/gitops.git/': Could not resolve host: github.com",
+        ),
       ),
     ).toBeUndefined();
   });

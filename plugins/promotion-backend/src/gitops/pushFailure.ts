@@ -16,13 +16,16 @@ export type PushFailure =
   | undefined;
 
 // Reasons receive-pack gives when a concurrent update of the ref won.
-const REF_RACE = /cannot lock ref|failed to lock|failed to update ref|incorrect old value/i;
+const REF_RACE =
+  /cannot lock ref|failed to lock|failed to update ref|incorrect old value/i;
 
 export function classifyPushFailure(stderr: string): PushFailure {
-  const remoteRejected = /^\s*! \[remote rejected\] \S+ -> \S+ \((.*)\)\s*$/m.exec(stderr);
+  const remoteRejected =
+    /^\s*! \[remote rejected\] \S+ -> \S+ \((.*)\)\s*$/m.exec(stderr);
   if (remoteRejected) {
     const reason = remoteRejected[1];
-    if (REF_RACE.test(reason)) return { kind: 'lost-race', message: stderr.trim() };
+    if (REF_RACE.test(reason))
+      return { kind: 'lost-race', message: stderr.trim() };
     // What the hook printed is the explanation people need (which rule, what to do).
     const remoteMessage = stderr
       .split(/\r?\n/)
@@ -32,7 +35,12 @@ export function classifyPushFailure(stderr: string): PushFailure {
       .join(' ');
     return { kind: 'refused', reason, remoteMessage };
   }
-  if (/^\s*! \[rejected\] .*\((fetch first|non-fast-forward)\)\s*$/m.test(stderr) || REF_RACE.test(stderr)) {
+  if (
+    /^\s*! \[rejected\] .*\((fetch first|non-fast-forward)\)\s*$/m.test(
+      stderr,
+    ) ||
+    REF_RACE.test(stderr)
+  ) {
     return { kind: 'lost-race', message: stderr.trim() };
   }
   return undefined;

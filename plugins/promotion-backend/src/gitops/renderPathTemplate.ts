@@ -12,7 +12,9 @@ export function renderPathTemplate(
   template: string,
   context: { entity: Entity; environment: string },
 ): string {
-  return assertContainedPath(renderEntityTemplate(template, context, `path template '${template}'`));
+  return assertContainedPath(
+    renderEntityTemplate(template, context, `path template '${template}'`),
+  );
 }
 
 /**
@@ -34,7 +36,9 @@ export function renderEntityTemplate(
   return template.replace(PLACEHOLDER, (_, key: string) => {
     if (!(key in values)) {
       throw new InputError(
-        `Unknown placeholder '{{ ${key} }}' in ${what}; use one of ${Object.keys(values).join(', ')}`,
+        `Unknown placeholder '{{ ${key} }}' in ${what}; use one of ${Object.keys(
+          values,
+        ).join(', ')}`,
       );
     }
     return values[key];
@@ -44,10 +48,14 @@ export function renderEntityTemplate(
 /** Returns the normalised repository-relative path, or throws when it escapes the repository. */
 export function assertContainedPath(candidate: string): string {
   if (candidate.includes('\0') || candidate.includes('\\')) {
-    throw new InputError(`Path '${candidate}' contains characters that are not allowed`);
+    throw new InputError(
+      `Path '${candidate}' contains characters that are not allowed`,
+    );
   }
   if (path.posix.isAbsolute(candidate)) {
-    throw new InputError(`Path '${candidate}' is absolute; paths are relative to the repository root`);
+    throw new InputError(
+      `Path '${candidate}' is absolute; paths are relative to the repository root`,
+    );
   }
   const normalised = path.posix.normalize(candidate);
   if (

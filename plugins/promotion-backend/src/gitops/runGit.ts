@@ -28,9 +28,14 @@ export interface RunGitOptions {
  * config (signing, hooks, url rewrites, proxies, pagers, credential prompts)
  * changes what the backend does.
  */
-export function runGit(args: string[], options: RunGitOptions = {}): Promise<string> {
+export function runGit(
+  args: string[],
+  options: RunGitOptions = {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const fullArgs = options.gitDir ? [`--git-dir=${options.gitDir}`, ...args] : args;
+    const fullArgs = options.gitDir
+      ? [`--git-dir=${options.gitDir}`, ...args]
+      : args;
     const child = spawn('git', fullArgs, {
       cwd: options.cwd,
       env: gitEnvironment(options.env),
@@ -45,7 +50,13 @@ export function runGit(args: string[], options: RunGitOptions = {}): Promise<str
       if (code === 0) {
         resolve(Buffer.concat(stdout).toString('utf8'));
       } else {
-        reject(new GitCommandError(args, code, Buffer.concat(stderr).toString('utf8')));
+        reject(
+          new GitCommandError(
+            args,
+            code,
+            Buffer.concat(stderr).toString('utf8'),
+          ),
+        );
       }
     });
     if (child.stdin) {

@@ -22,7 +22,11 @@ function promotion(overrides: Partial<Promotion> = {}): Promotion {
     entityRef: 'component:default/payments',
     sourceEnvironment: 'staging',
     targetEnvironment: 'prod',
-    artifact: { image: 'ghcr.io/acme/payments', tag: '1.4.0', digest: `sha256:${'b'.repeat(64)}` },
+    artifact: {
+      image: 'ghcr.io/acme/payments',
+      tag: '1.4.0',
+      digest: `sha256:${'b'.repeat(64)}`,
+    },
     status: 'awaiting-approval',
     requestedBy: 'user:default/riley',
     requesterKind: 'user',
@@ -33,8 +37,15 @@ function promotion(overrides: Partial<Promotion> = {}): Promotion {
   } as Promotion;
 }
 
-const environment = (approval?: Partial<NonNullable<EnvironmentConfig['approval']>>) =>
-  ({ name: 'prod', gates: [], windows: [], ...(approval ? { approval: { required: 1, ...approval } } : {}) }) as unknown as EnvironmentConfig;
+const environment = (
+  approval?: Partial<NonNullable<EnvironmentConfig['approval']>>,
+) =>
+  ({
+    name: 'prod',
+    gates: [],
+    windows: [],
+    ...(approval ? { approval: { required: 1, ...approval } } : {}),
+  } as unknown as EnvironmentConfig);
 
 describe('PromotionNotifier', () => {
   let sent: Parameters<NotificationService['send']>[0][];
@@ -70,7 +81,9 @@ describe('PromotionNotifier', () => {
     await notifier.approvalWanted(
       promotion(),
       ENTITY,
-      environment({ notify: ['group:default/release-managers', 'user:default/riley'] }),
+      environment({
+        notify: ['group:default/release-managers', 'user:default/riley'],
+      }),
     );
     expect(sent[0].recipients).toEqual({
       type: 'entity',
@@ -81,7 +94,14 @@ describe('PromotionNotifier', () => {
 
   it('tells the approvers of a bypass after the fact, not the person who bypassed', async () => {
     await notifier.bypassed(
-      promotion({ status: 'approved', bypass: { by: 'user:default/morgan', reason: 'checkout is down', skipped: ['approvals'] } }),
+      promotion({
+        status: 'approved',
+        bypass: {
+          by: 'user:default/morgan',
+          reason: 'checkout is down',
+          skipped: ['approvals'],
+        },
+      }),
       ENTITY,
       environment(),
     );
@@ -90,7 +110,12 @@ describe('PromotionNotifier', () => {
       entityRef: ['group:default/team-payments'],
       excludeEntityRef: 'user:default/morgan',
     });
-    expect(sent[0].payload).toEqual(expect.objectContaining({ severity: 'critical', title: 'Emergency bypass: payments to prod' }));
+    expect(sent[0].payload).toEqual(
+      expect.objectContaining({
+        severity: 'critical',
+        title: 'Emergency bypass: payments to prod',
+      }),
+    );
   });
 
   it.each([
@@ -99,25 +124,46 @@ describe('PromotionNotifier', () => {
     ['rejected', 'Promotion into prod was rejected', 'high'],
     ['expired', 'Promotion into prod expired', 'high'],
     ['cancelled', 'Promotion into prod was cancelled', 'high'],
-    ['superseded', 'Promotion into prod was superseded by a newer request', 'high'],
-  ] as const)('tells the requester that the request %s', async (status, title, severity) => {
-    await notifier.outcome(promotion({ status }));
-    expect(sent).toEqual([
-      {
-        recipients: { type: 'entity', entityRef: ['user:default/riley'] },
-        payload: expect.objectContaining({ title, severity }),
-      },
-    ]);
-  });
+    [
+      'superseded',
+      'Promotion into prod was superseded by a newer request',
+      'high',
+    ],
+  ] as const)(
+    'tells the requester that the request %s',
+    async (status, title, severity) => {
+      await notifier.outcome(promotion({ status }));
+      expect(sent).toEqual([
+        {
+          recipients: { type: 'entity', entityRef: ['user:default/riley'] },
+          payload: expect.objectContaining({ title, severity }),
+        },
+      ]);
+    },
+  );
 
   it("gives the requester a failure's reason", async () => {
-    await notifier.outcome(promotion({ status: 'failed', error: 'push refused' }));
+    await notifier.outcome(
+      promotion({ status: 'failed', error: 'push refused' }),
+    );
     expect(sent[0].payload.description).toContain('push refused');
   });
 
   it('says nothing to service or scheduler requesters, nor about states that are not outcomes', async () => {
-    await notifier.outcome(promotion({ status: 'succeeded', requesterKind: 'service', requestedBy: 'external:ci' }));
-    await notifier.outcome(promotion({ status: 'succeeded', requesterKind: 'scheduler', requestedBy: 'plugin:promotion' }));
+    await notifier.outcome(
+      promotion({
+        status: 'succeeded',
+        requesterKind: 'service',
+        requestedBy: 'external:ci',
+      }),
+    );
+    await notifier.outcome(
+      promotion({
+        status: 'succeeded',
+        requesterKind: 'scheduler',
+        requestedBy: 'plugin:promotion',
+      }),
+    );
     await notifier.outcome(promotion({ status: 'gating' }));
     expect(sent).toEqual([]);
   });
@@ -133,7 +179,11 @@ describe('PromotionNotifier', () => {
       logger,
       appBaseUrl: 'http://backstage.test',
     });
-    await expect(failing.outcome(promotion({ status: 'succeeded' }))).resolves.toBeUndefined();
-    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('notifications backend is down'));
+    await expect(
+      failing.outcome(promotion({ status: 'succeeded' })),
+    ).resolves.toBeUndefined();
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('notifications backend is down'),
+    );
   });
 });

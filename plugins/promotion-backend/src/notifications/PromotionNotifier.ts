@@ -1,4 +1,8 @@
-import { Entity, parseEntityRef, RELATION_OWNED_BY } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  RELATION_OWNED_BY,
+} from '@backstage/catalog-model';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { Promotion } from '@internal/plugin-promotion-common';
@@ -33,20 +37,40 @@ export class PromotionNotifier {
 
   private link(promotion: Promotion) {
     const { kind, namespace, name } = parseEntityRef(promotion.entityRef);
-    return `${this.options.appBaseUrl}/catalog/${namespace}/${kind.toLocaleLowerCase('en-US')}/${name}/promotion`;
+    return `${
+      this.options.appBaseUrl
+    }/catalog/${namespace}/${kind.toLocaleLowerCase(
+      'en-US',
+    )}/${name}/promotion`;
   }
 
   private approvers(entity: Entity, environment: EnvironmentConfig): string[] {
-    if (environment.approval?.notify?.length) return environment.approval.notify;
-    return (entity.relations ?? []).filter(r => r.type === RELATION_OWNED_BY).map(r => r.targetRef);
+    if (environment.approval?.notify?.length)
+      return environment.approval.notify;
+    return (entity.relations ?? [])
+      .filter(r => r.type === RELATION_OWNED_BY)
+      .map(r => r.targetRef);
   }
 
-  private async send(recipients: string[], exclude: string | undefined, payload: { title: string; description: string; link: string; severity: 'normal' | 'high' | 'critical' }) {
+  private async send(
+    recipients: string[],
+    exclude: string | undefined,
+    payload: {
+      title: string;
+      description: string;
+      link: string;
+      severity: 'normal' | 'high' | 'critical';
+    },
+  ) {
     const { notifications, logger } = this.options;
     if (!notifications || recipients.length === 0) return;
     try {
       await notifications.send({
-        recipients: { type: 'entity', entityRef: recipients, ...(exclude ? { excludeEntityRef: exclude } : {}) },
+        recipients: {
+          type: 'entity',
+          entityRef: recipients,
+          ...(exclude ? { excludeEntityRef: exclude } : {}),
+        },
         payload: { ...payload, topic: 'promotion' },
       });
     } catch (error) {
@@ -54,16 +78,30 @@ export class PromotionNotifier {
     }
   }
 
-  async approvalWanted(promotion: Promotion, entity: Entity, environment: EnvironmentConfig) {
-    await this.send(this.approvers(entity, environment), promotion.requestedBy, {
-      title: `Approval wanted: ${entity.metadata.name} to ${promotion.targetEnvironment}`,
-      description: `${promotion.requestedBy} asks to promote ${promotion.artifact.tag ?? promotion.artifact.digest} of ${promotion.entityRef} into ${promotion.targetEnvironment}.`,
-      link: this.link(promotion),
-      severity: 'high',
-    });
+  async approvalWanted(
+    promotion: Promotion,
+    entity: Entity,
+    environment: EnvironmentConfig,
+  ) {
+    await this.send(
+      this.approvers(entity, environment),
+      promotion.requestedBy,
+      {
+        title: `Approval wanted: ${entity.metadata.name} to ${promotion.targetEnvironment}`,
+        description: `${promotion.requestedBy} asks to promote ${
+          promotion.artifact.tag ?? promotion.artifact.digest
+        } of ${promotion.entityRef} into ${promotion.targetEnvironment}.`,
+        link: this.link(promotion),
+        severity: 'high',
+      },
+    );
   }
 
-  async bypassed(promotion: Promotion, entity: Entity, environment: EnvironmentConfig) {
+  async bypassed(
+    promotion: Promotion,
+    entity: Entity,
+    environment: EnvironmentConfig,
+  ) {
     await this.send(this.approvers(entity, environment), promotion.bypass?.by, {
       title: `Emergency bypass: ${entity.metadata.name} to ${promotion.targetEnvironment}`,
       description: `${promotion.bypass?.by} skipped the checks of a promotion into ${promotion.targetEnvironment}: ${promotion.bypass?.reason}`,
@@ -77,9 +115,13 @@ export class PromotionNotifier {
     if (!words || promotion.requesterKind !== 'user') return;
     await this.send([promotion.requestedBy], undefined, {
       title: `Promotion into ${promotion.targetEnvironment} ${words}`,
-      description: `${promotion.entityRef}: ${promotion.artifact.tag ?? promotion.artifact.digest}${promotion.error ? ` — ${promotion.error}` : ''}`,
+      description: `${promotion.entityRef}: ${
+        promotion.artifact.tag ?? promotion.artifact.digest
+      }${promotion.error ? ` — ${promotion.error}` : ''}`,
       link: this.link(promotion),
-      severity: ['succeeded', 'deployed'].includes(promotion.status) ? 'normal' : 'high',
+      severity: ['succeeded', 'deployed'].includes(promotion.status)
+        ? 'normal'
+        : 'high',
     });
   }
 }

@@ -4,12 +4,18 @@ import {
   PermissionsRegistryService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { AuthorizeResult, ResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
 import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
 import { PromotionTarget, promotionTargetResourceRef } from './resource';
 
 /** Answers whether the caller may use a permission on one environment of the entity. */
-export type TargetDecision = (permission: ResourcePermission, environment: string) => boolean;
+export type TargetDecision = (
+  permission: ResourcePermission,
+  environment: string,
+) => boolean;
 
 /**
  * Decides promotion permissions on an entity that is already loaded: one
@@ -20,7 +26,9 @@ export type TargetDecision = (permission: ResourcePermission, environment: strin
  */
 export class PromotionAuthorizer {
   private readonly applyConditions: (
-    decision: Parameters<ReturnType<typeof createConditionAuthorizer<PromotionTarget>>>[0],
+    decision: Parameters<
+      ReturnType<typeof createConditionAuthorizer<PromotionTarget>>
+    >[0],
     resource: PromotionTarget,
   ) => boolean;
 

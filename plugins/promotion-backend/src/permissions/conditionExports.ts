@@ -15,4 +15,5 @@ const { conditions, createConditionalDecision } = createConditionExports({
 export const promotionTargetConditions = conditions;
 
 /** Wraps conditions into a conditional decision for `promotion-target`. @public */
-export const createPromotionTargetConditionalDecision = createConditionalDecision;
+export const createPromotionTargetConditionalDecision =
+  createConditionalDecision;

@@ -11,6 +11,13 @@ export const hasEntityKind = createPermissionRule({
     kinds: z.array(z.string()).describe('Entity kinds, e.g. Component'),
   }),
   apply: (target, { kinds }) =>
-    kinds.some(kind => kind.toLocaleLowerCase('en-US') === target.entity.kind.toLocaleLowerCase('en-US')),
-  toQuery: ({ kinds }) => ({ key: 'kind', values: kinds.map(k => k.toLocaleLowerCase('en-US')) }),
+    kinds.some(
+      kind =>
+        kind.toLocaleLowerCase('en-US') ===
+        target.entity.kind.toLocaleLowerCase('en-US'),
+    ),
+  toQuery: ({ kinds }) => ({
+    key: 'kind',
+    values: kinds.map(k => k.toLocaleLowerCase('en-US')),
+  }),
 });

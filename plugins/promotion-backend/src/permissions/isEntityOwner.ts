@@ -9,14 +9,19 @@ import { promotionTargetResourceRef } from './resource';
  */
 export const isEntityOwner = createPermissionRule({
   name: 'IS_ENTITY_OWNER',
-  description: 'Allow targets whose entity is owned by one of the given entity refs',
+  description:
+    'Allow targets whose entity is owned by one of the given entity refs',
   resourceRef: promotionTargetResourceRef,
   paramsSchema: z.object({
-    claims: z.array(z.string()).describe('Ownership refs of the user, e.g. group:default/team-a'),
+    claims: z
+      .array(z.string())
+      .describe('Ownership refs of the user, e.g. group:default/team-a'),
   }),
   apply: (target, { claims }) =>
     (target.entity.relations ?? []).some(
-      relation => relation.type === RELATION_OWNED_BY && claims.includes(relation.targetRef),
+      relation =>
+        relation.type === RELATION_OWNED_BY &&
+        claims.includes(relation.targetRef),
     ),
   toQuery: ({ claims }) => ({ key: 'owner', values: claims }),
 });

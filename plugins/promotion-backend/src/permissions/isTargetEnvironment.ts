@@ -10,6 +10,7 @@ export const isTargetEnvironment = createPermissionRule({
   paramsSchema: z.object({
     environments: z.array(z.string()).describe('Environment names, e.g. prod'),
   }),
-  apply: (target, { environments }) => environments.includes(target.environment),
+  apply: (target, { environments }) =>
+    environments.includes(target.environment),
   toQuery: ({ environments }) => ({ key: 'environment', values: environments }),
 });

@@ -35,14 +35,22 @@ export function registerPermissions(options: {
         }
       });
       const { items } = await catalog.getEntitiesByRefs(
-        { entityRefs: targets.map(t => t?.entityRef ?? 'invalid:invalid/invalid') },
+        {
+          entityRefs: targets.map(
+            t => t?.entityRef ?? 'invalid:invalid/invalid',
+          ),
+        },
         { credentials: await auth.getOwnServiceCredentials() },
       );
       return targets.map((target, i): PromotionTarget | undefined => {
         const entity = items[i];
-        return target && entity ? { entity, environment: target.environment } : undefined;
+        return target && entity
+          ? { entity, environment: target.environment }
+          : undefined;
       });
     },
   });
-  permissionsRegistry.addPermissions(promotionPermissions.filter(p => p.type === 'basic'));
+  permissionsRegistry.addPermissions(
+    promotionPermissions.filter(p => p.type === 'basic'),
+  );
 }

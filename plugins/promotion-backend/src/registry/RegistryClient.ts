@@ -237,7 +237,11 @@ export class RegistryClient {
     );
     if (response.status !== 401 || this.credentials.token) return response;
     const challenge = parseChallenge(response.headers.get('www-authenticate'));
-    if (challenge?.scheme === 'basic' && this.credentials.username && !this.basic) {
+    if (
+      challenge?.scheme === 'basic' &&
+      this.credentials.username &&
+      !this.basic
+    ) {
       this.basic = true;
     } else if (challenge?.scheme === 'bearer') {
       const scope = `repository:${repository}:${access}`;
@@ -253,7 +257,9 @@ export class RegistryClient {
       } catch (error) {
         if (signal?.aborted) throw error;
         throw new RegistryError(
-          `${this.name} needs a token for ${repository}: ${describeFetchError(error)}`,
+          `${this.name} needs a token for ${repository}: ${describeFetchError(
+            error,
+          )}`,
         );
       }
       this.tokens.set(scope, issued);
@@ -275,7 +281,8 @@ export class RegistryClient {
   ): Promise<string | undefined> {
     if (this.credentials.token) return `Bearer ${this.credentials.token}`;
     const issued = this.tokens.get(`repository:${repository}:${access}`);
-    if (issued && issued.expiresAt > this.now()) return `Bearer ${issued.token}`;
+    if (issued && issued.expiresAt > this.now())
+      return `Bearer ${issued.token}`;
     if (this.basic) return basicAuthorization(this.credentials);
     return undefined;
   }

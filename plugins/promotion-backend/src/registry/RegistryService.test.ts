@@ -38,9 +38,10 @@ describe('RegistryService', () => {
       ],
       { tags: { immutable: '{{ version }}-{{ env }}' } },
     );
+    const start = () => new RegistryService(config);
     let error: unknown;
     try {
-      new RegistryService(config);
+      start();
     } catch (e) {
       error = e;
     }

@@ -9,11 +9,19 @@ import {
 import { EnvironmentConfig, PromotionConfig, RegistryConfig } from '../config';
 import { GateConfigError } from '../gates/GateConfigError';
 import { parseImageName } from '../gates/parseImageName';
-import { checkGateTemplate, renderGateTemplate } from '../gates/renderGateTemplate';
+import {
+  checkGateTemplate,
+  renderGateTemplate,
+} from '../gates/renderGateTemplate';
 import { copyImage, CopyResult, ImageLocation } from './copyImage';
 import { REPOSITORY_NAME, RegistryClient } from './RegistryClient';
 import { RegistryError } from './RegistryError';
-import { checkTagTemplates, EnvironmentTag, environmentTags, versionOf } from './tagNames';
+import {
+  checkTagTemplates,
+  EnvironmentTag,
+  environmentTags,
+  versionOf,
+} from './tagNames';
 
 /** What one request asks of the registries. */
 export interface RegistryRequest {
@@ -49,24 +57,38 @@ export class RegistryService {
   private readonly clients = new Map<string, RegistryClient>();
 
   constructor(
-    private readonly config: Pick<PromotionConfig, 'registries' | 'environments'>,
+    private readonly config: Pick<
+      PromotionConfig,
+      'registries' | 'environments'
+    >,
     options: { now?: () => number } = {},
   ) {
     const issues: Array<{ key: string; message: string }> = [];
     config.registries.forEach((registry, index) => {
       try {
-        checkGateTemplate(registry.repository, `promotion.registries[${index}].repository`);
+        checkGateTemplate(
+          registry.repository,
+          `promotion.registries[${index}].repository`,
+        );
       } catch (error) {
         issues.push(...(error as GateConfigError).issues);
       }
       this.clients.set(
         registry.id,
-        new RegistryClient(registry.url, registry.id, registry.auth ?? {}, options.now),
+        new RegistryClient(
+          registry.url,
+          registry.id,
+          registry.auth ?? {},
+          options.now,
+        ),
       );
     });
     config.environments.forEach((environment, index) => {
       for (const problem of checkTagTemplates(environment.registry?.tags)) {
-        issues.push({ ...problem, key: `promotion.environments[${index}].registry.tags.${problem.key}` });
+        issues.push({
+          ...problem,
+          key: `promotion.environments[${index}].registry.tags.${problem.key}`,
+        });
       }
     });
     if (issues.length > 0) throw new GateConfigError(issues);
@@ -83,18 +105,40 @@ export class RegistryService {
   }
 
   /** The primary registry of an environment (by name) for an image, as the registry gate asks it. */
-  primaryFor(environmentName: string, image: string): { client: RegistryClient; repository: string } | undefined {
-    const environment = this.config.environments.find(env => env.name === environmentName);
+  primaryFor(
+    environmentName: string,
+    image: string,
+  ): { client: RegistryClient; repository: string } | undefined {
+    const environment = this.config.environments.find(
+      env => env.name === environmentName,
+    );
     const primary = environment && this.primaryOf(environment, image);
-    return primary && { client: this.clients.get(primary.id)!, repository: primary.repository };
+    return (
+      primary && {
+        client: this.clients.get(primary.id)!,
+        repository: primary.repository,
+      }
+    );
   }
 
   /** The repository an image has in a registry, from the registry's template. */
-  repositoryIn(id: string, entity: Entity, artifact: Artifact, environment: string): string {
+  repositoryIn(
+    id: string,
+    entity: Entity,
+    artifact: Artifact,
+    environment: string,
+  ): string {
     const registry = this.registry(id);
-    const repository = renderGateTemplate(registry.repository, { entity, artifact }, environment, v => v);
+    const repository = renderGateTemplate(
+      registry.repository,
+      { entity, artifact },
+      environment,
+      v => v,
+    );
     if (!REPOSITORY_NAME.test(repository)) {
-      throw new InputError(`'${repository}' is not a valid repository name for registry '${id}'`);
+      throw new InputError(
+        `'${repository}' is not a valid repository name for registry '${id}'`,
+      );
     }
     return repository;
   }
@@ -104,8 +148,12 @@ export class RegistryService {
    * environment's `registry.primary`, else the registry serving the image's
    * host; none when neither applies.
    */
-  primaryOf(environment: EnvironmentConfig, image: string): RegistryConfig | undefined {
-    if (environment.registry?.primary) return this.registry(environment.registry.primary);
+  primaryOf(
+    environment: EnvironmentConfig,
+    image: string,
+  ): RegistryConfig | undefined {
+    if (environment.registry?.primary)
+      return this.registry(environment.registry.primary);
     const host = parseImageName(image).host ?? 'docker.io';
     return this.config.registries.find(registry =>
       (registry.hosts ?? [new URL(registry.url).host]).includes(host),
@@ -118,28 +166,46 @@ export class RegistryService {
    * tag the registry lacks is bad input; a registry that cannot be asked
    * refuses the request for now (nothing is written either way).
    */
-  async resolveTag(entity: Entity, environment: EnvironmentConfig, artifact: Artifact): Promise<string | undefined> {
+  async resolveTag(
+    entity: Entity,
+    environment: EnvironmentConfig,
+    artifact: Artifact,
+  ): Promise<string | undefined> {
     if (artifact.digest || !artifact.tag) return undefined;
     const primary = this.primaryOf(environment, artifact.image);
     if (!primary) return undefined;
-    const repository = this.repositoryIn(primary.id, entity, artifact, environment.name);
+    const repository = this.repositoryIn(
+      primary.id,
+      entity,
+      artifact,
+      environment.name,
+    );
     let digest: string | undefined;
     try {
-      digest = await this.clients.get(primary.id)!.manifestDigest(repository, artifact.tag);
+      digest = await this.clients
+        .get(primary.id)!
+        .manifestDigest(repository, artifact.tag);
     } catch (error) {
       throw new ServiceUnavailableError(
-        `Could not resolve ${artifact.image}:${artifact.tag} to a digest: ${(error as Error).message}; nothing was written`,
+        `Could not resolve ${artifact.image}:${artifact.tag} to a digest: ${
+          (error as Error).message
+        }; nothing was written`,
       );
     }
     if (!digest) {
-      throw new InputError(`Tag '${artifact.tag}' is not in registry '${primary.id}' (${repository}); push the build before promoting it`);
+      throw new InputError(
+        `Tag '${artifact.tag}' is not in registry '${primary.id}' (${repository}); push the build before promoting it`,
+      );
     }
     return digest;
   }
 
   /** What the request will do in registries, for the dry run; undefined when the environment does nothing there. */
   plan(request: RegistryRequest): RegistryPlan | undefined {
-    const registries = this.environmentRegistries(request, request.artifact.digest ?? request.resolvedDigest);
+    const registries = this.environmentRegistries(
+      request,
+      request.artifact.digest ?? request.resolvedDigest,
+    );
     if (!registries) return undefined;
     return {
       primary: registries.primary.id,
@@ -157,7 +223,10 @@ export class RegistryService {
    * tag the promotion will write points at another digest. Throws a
    * {@link RegistryError} that names the registry; nothing is written to git then.
    */
-  async prepare(request: RegistryRequest, signal?: AbortSignal): Promise<PreparedRegistries | undefined> {
+  async prepare(
+    request: RegistryRequest,
+    signal?: AbortSignal,
+  ): Promise<PreparedRegistries | undefined> {
     const { artifact } = request;
     const primary = this.primaryLocation(request);
     if (!primary) {
@@ -166,10 +235,20 @@ export class RegistryService {
     }
     let digest = artifact.digest;
     if (!digest) {
-      if (!request.resolvedDigest && !this.environmentRegistries(request, undefined)) return undefined;
-      const named = await primary.registry.manifestDigest(primary.repository, artifact.tag!, signal);
+      if (
+        !request.resolvedDigest &&
+        !this.environmentRegistries(request, undefined)
+      )
+        return undefined;
+      const named = await primary.registry.manifestDigest(
+        primary.repository,
+        artifact.tag!,
+        signal,
+      );
       if (!named) {
-        throw new RegistryError(`Tag '${artifact.tag}' is no longer in ${primary.id} (${primary.repository})`);
+        throw new RegistryError(
+          `Tag '${artifact.tag}' is no longer in ${primary.id} (${primary.repository})`,
+        );
       }
       if (request.resolvedDigest && named !== request.resolvedDigest) {
         throw new RegistryError(
@@ -184,16 +263,30 @@ export class RegistryService {
     const copies: PreparedRegistries['copies'] = [];
     for (const secondary of registries.secondaries) {
       const copied = await copyImage(primary, secondary, digest, signal);
-      copies.push({ registry: secondary.id, repository: secondary.repository, ...copied });
+      copies.push({
+        registry: secondary.id,
+        repository: secondary.repository,
+        ...copied,
+      });
     }
     // digest_match: every registry answers the same digest for the build.
     for (const location of [primary, ...registries.secondaries]) {
-      const held = await location.registry.manifestDigest(location.repository, digest, signal);
+      const held = await location.registry.manifestDigest(
+        location.repository,
+        digest,
+        signal,
+      );
       if (held !== digest) {
-        throw new RegistryError(`${digest} is not in ${location.id} (${location.repository})`);
+        throw new RegistryError(
+          `${digest} is not in ${location.id} (${location.repository})`,
+        );
       }
       for (const tag of registries.tags.filter(t => t.immutable)) {
-        const tagged = await location.registry.manifestDigest(location.repository, tag.name, signal);
+        const tagged = await location.registry.manifestDigest(
+          location.repository,
+          tag.name,
+          signal,
+        );
         if (tagged && tagged !== digest) {
           throw new RegistryError(
             `Tag '${tag.name}' in ${location.id} (${location.repository}) points at ${tagged}, not ${digest}; immutable tags are never moved`,
@@ -209,28 +302,54 @@ export class RegistryService {
    * landed. Never throws: the promotion has landed whatever the registries
    * answer, so refusals and errors are reported for the audit log.
    */
-  async writeTags(request: RegistryRequest, digest: string): Promise<RegistryTagOutcome | undefined> {
+  async writeTags(
+    request: RegistryRequest,
+    digest: string,
+  ): Promise<RegistryTagOutcome | undefined> {
     let registries: EnvironmentRegistries | undefined;
     try {
       registries = this.environmentRegistries(request, digest);
     } catch (error) {
-      return { written: [], unchanged: [], refused: [(error as Error).message] };
+      return {
+        written: [],
+        unchanged: [],
+        refused: [(error as Error).message],
+      };
     }
     if (!registries || registries.tags.length === 0) return undefined;
-    const outcome: RegistryTagOutcome = { written: [], unchanged: [], refused: [] };
+    const outcome: RegistryTagOutcome = {
+      written: [],
+      unchanged: [],
+      refused: [],
+    };
     for (const location of [registries.primary, ...registries.secondaries]) {
       try {
-        const manifest = await location.registry.getManifest(location.repository, digest);
-        if (!manifest) throw new RegistryError(`${digest} is not in ${location.id} (${location.repository})`);
+        const manifest = await location.registry.getManifest(
+          location.repository,
+          digest,
+        );
+        if (!manifest)
+          throw new RegistryError(
+            `${digest} is not in ${location.id} (${location.repository})`,
+          );
         for (const tag of registries.tags) {
           const where = `${location.id}/${location.repository}:${tag.name}`;
-          const tagged = await location.registry.manifestDigest(location.repository, tag.name);
+          const tagged = await location.registry.manifestDigest(
+            location.repository,
+            tag.name,
+          );
           if (tagged === digest) {
             outcome.unchanged.push(where);
           } else if (tagged && tag.immutable) {
-            outcome.refused.push(`${where} points at ${tagged}, not ${digest}; immutable tags are never moved`);
+            outcome.refused.push(
+              `${where} points at ${tagged}, not ${digest}; immutable tags are never moved`,
+            );
           } else {
-            await location.registry.putManifest(location.repository, tag.name, manifest);
+            await location.registry.putManifest(
+              location.repository,
+              tag.name,
+              manifest,
+            );
             outcome.written.push(where);
           }
         }
@@ -247,11 +366,19 @@ export class RegistryService {
     return registry;
   }
 
-  private locate(id: string, request: RegistryRequest): ImageLocation & { id: string } {
+  private locate(
+    id: string,
+    request: RegistryRequest,
+  ): ImageLocation & { id: string } {
     return {
       id,
       registry: this.clients.get(id)!,
-      repository: this.repositoryIn(id, request.entity, request.artifact, request.environment.name),
+      repository: this.repositoryIn(
+        id,
+        request.entity,
+        request.artifact,
+        request.environment.name,
+      ),
     };
   }
 
@@ -265,7 +392,10 @@ export class RegistryService {
    * when it does neither. An environment that does, for an image no
    * registry serves, is a configuration error the request must not pass.
    */
-  private environmentRegistries(request: RegistryRequest, digest: string | undefined): EnvironmentRegistries | undefined {
+  private environmentRegistries(
+    request: RegistryRequest,
+    digest: string | undefined,
+  ): EnvironmentRegistries | undefined {
     const settings = request.environment.registry;
     if (!settings?.tags && !settings?.crossRegistrySync) return undefined;
     const primary = this.primaryLocation(request);
@@ -283,11 +413,17 @@ export class RegistryService {
         version: versionOf(request.artifact, digest),
       });
     } catch (error) {
-      throw new InputError(`Cannot tag ${request.artifact.image} in '${request.environment.name}': ${(error as Error).message}`);
+      throw new InputError(
+        `Cannot tag ${request.artifact.image} in '${
+          request.environment.name
+        }': ${(error as Error).message}`,
+      );
     }
     return {
       primary,
-      secondaries: (settings.crossRegistrySync?.secondaries ?? []).map(id => this.locate(id, request)),
+      secondaries: (settings.crossRegistrySync?.secondaries ?? []).map(id =>
+        this.locate(id, request),
+      ),
       tags,
     };
   }

@@ -42,7 +42,9 @@ export async function copyImage(
   signal?: AbortSignal,
 ): Promise<CopyResult> {
   const result: CopyResult = { manifests: 0, blobs: 0, bytes: 0 };
-  if ((await to.registry.manifestDigest(to.repository, digest, signal)) === digest) {
+  if (
+    (await to.registry.manifestDigest(to.repository, digest, signal)) === digest
+  ) {
     return result;
   }
   await copyManifest(from, to, digest, result, signal);
@@ -56,7 +58,11 @@ async function copyManifest(
   result: CopyResult,
   signal?: AbortSignal,
 ) {
-  const manifest = await from.registry.getManifest(from.repository, digest, signal);
+  const manifest = await from.registry.getManifest(
+    from.repository,
+    digest,
+    signal,
+  );
   if (!manifest) {
     throw new RegistryError(
       `${digest} is not in ${from.registry.name} (${from.repository}), so it cannot be copied to ${to.registry.name}`,
@@ -65,7 +71,13 @@ async function copyManifest(
   const body = JSON.parse(manifest.bytes.toString('utf8')) as ManifestBody;
   if (Array.isArray(body.manifests)) {
     for (const child of body.manifests) {
-      if ((await to.registry.manifestDigest(to.repository, child.digest, signal)) !== child.digest) {
+      if (
+        (await to.registry.manifestDigest(
+          to.repository,
+          child.digest,
+          signal,
+        )) !== child.digest
+      ) {
         await copyManifest(from, to, child.digest, result, signal);
       }
     }
@@ -92,14 +104,24 @@ async function copyBlob(
   signal?: AbortSignal,
 ) {
   if (await to.registry.hasBlob(to.repository, blob.digest, signal)) return;
-  const opened = await from.registry.openBlob(from.repository, blob.digest, signal);
+  const opened = await from.registry.openBlob(
+    from.repository,
+    blob.digest,
+    signal,
+  );
   if (!opened) {
     throw new RegistryError(
       `Blob ${blob.digest} of ${manifestDigest} is missing in ${from.registry.name} (${from.repository}); the image cannot be copied to ${to.registry.name}`,
     );
   }
   const size = opened.size ?? blob.size;
-  await to.registry.pushBlob(to.repository, blob.digest, opened.body, size, signal);
+  await to.registry.pushBlob(
+    to.repository,
+    blob.digest,
+    opened.body,
+    size,
+    signal,
+  );
   result.blobs += 1;
   result.bytes += size ?? 0;
 }

@@ -1,6 +1,9 @@
 import { Artifact, PromotionKind } from '@internal/plugin-promotion-common';
 import { EnvironmentRegistryConfig } from '../config';
-import { PLACEHOLDER, unknownPlaceholderMessage } from '../config/templatePlaceholders';
+import {
+  PLACEHOLDER,
+  unknownPlaceholderMessage,
+} from '../config/templatePlaceholders';
 import { TAG } from './RegistryClient';
 
 const TAG_TEMPLATE_KEYS = ['version', 'environment'];
@@ -28,7 +31,10 @@ export function checkTagTemplates(
  * The version a tag names: the build's tag (`1.4.0`), or for a build pinned
  * by digest alone the first 12 hex digits of the digest, as short SHAs are.
  */
-export function versionOf(artifact: Artifact, digest: string | undefined): string {
+export function versionOf(
+  artifact: Artifact,
+  digest: string | undefined,
+): string {
   return artifact.tag ?? (digest ?? '').split(':').pop()!.slice(0, 12);
 }
 

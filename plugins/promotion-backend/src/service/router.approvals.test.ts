@@ -3,13 +3,27 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { Entity } from '@backstage/catalog-model';
-import { BackstageCredentials, BackstageUserPrincipal } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+} from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { JsonObject } from '@backstage/types';
-import { AuthorizeResult, PolicyDecision } from '@backstage/plugin-permission-common';
-import { createTestRepository, digestOf, kustomization, TestRepository } from '../__testUtils__/testRepository';
-import { asService, startPromotionBackend } from '../__testUtils__/promotionTestBackend';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import {
+  createTestRepository,
+  digestOf,
+  kustomization,
+  TestRepository,
+} from '../__testUtils__/testRepository';
+import {
+  asService,
+  startPromotionBackend,
+} from '../__testUtils__/promotionTestBackend';
 
 jest.setTimeout(60_000);
 
@@ -17,7 +31,11 @@ const IMAGE = 'ghcr.io/acme/payments';
 const PAYMENTS: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
-  metadata: { name: 'payments', namespace: 'default', annotations: { 'promotion.backstage.io/image': IMAGE } },
+  metadata: {
+    name: 'payments',
+    namespace: 'default',
+    annotations: { 'promotion.backstage.io/image': IMAGE },
+  },
   spec: { owner: 'group:default/team-payments' },
 };
 const RILEY = 'user:default/riley';
@@ -33,18 +51,26 @@ const AUDITOR = 'user:default/auditor';
  * the audit log; anyone else may do nothing.
  */
 function decide(user: string, permission: string): PolicyDecision {
-  if (user === RILEY && permission === 'promotion.target.promote') return { result: AuthorizeResult.ALLOW };
-  if (user === ONCALL && permission === 'promotion.target.rollback') return { result: AuthorizeResult.ALLOW };
-  if (user === AUDITOR && permission === 'promotion.audit.read') return { result: AuthorizeResult.ALLOW };
+  if (user === RILEY && permission === 'promotion.target.promote')
+    return { result: AuthorizeResult.ALLOW };
+  if (user === ONCALL && permission === 'promotion.target.rollback')
+    return { result: AuthorizeResult.ALLOW };
+  if (user === AUDITOR && permission === 'promotion.audit.read')
+    return { result: AuthorizeResult.ALLOW };
   if (user === MORGAN && permission === 'promotion.target.approve') {
     return {
       result: AuthorizeResult.CONDITIONAL,
       pluginId: 'promotion',
       resourceType: 'promotion-target',
-      conditions: { rule: 'IS_TARGET_ENVIRONMENT', resourceType: 'promotion-target', params: { environments: ['prod'] } },
+      conditions: {
+        rule: 'IS_TARGET_ENVIRONMENT',
+        resourceType: 'promotion-target',
+        params: { environments: ['prod'] },
+      },
     };
   }
-  if (user === MORGAN && permission === 'promotion.target.bypass') return { result: AuthorizeResult.ALLOW };
+  if (user === MORGAN && permission === 'promotion.target.bypass')
+    return { result: AuthorizeResult.ALLOW };
   return { result: AuthorizeResult.DENY };
 }
 
@@ -53,11 +79,25 @@ describe('approval routes', () => {
   let workingDirectory: string;
 
   beforeEach(() => {
-    workingDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'promotion-router-approvals-'));
+    workingDirectory = fs.mkdtempSync(
+      path.join(os.tmpdir(), 'promotion-router-approvals-'),
+    );
     repo = createTestRepository({
-      'apps/payments/dev/kustomization.yaml': kustomization(IMAGE, '1.2.0', digestOf('c')),
-      'apps/payments/staging/kustomization.yaml': kustomization(IMAGE, '1.1.0', digestOf('b')),
-      'apps/payments/prod/kustomization.yaml': kustomization(IMAGE, '1.0.0', digestOf('a')),
+      'apps/payments/dev/kustomization.yaml': kustomization(
+        IMAGE,
+        '1.2.0',
+        digestOf('c'),
+      ),
+      'apps/payments/staging/kustomization.yaml': kustomization(
+        IMAGE,
+        '1.1.0',
+        digestOf('b'),
+      ),
+      'apps/payments/prod/kustomization.yaml': kustomization(
+        IMAGE,
+        '1.0.0',
+        digestOf('a'),
+      ),
     });
   });
 
@@ -69,14 +109,21 @@ describe('approval routes', () => {
   // An outsider may not see payments in the catalog; everyone else may.
   const catalog = catalogServiceMock.mock({
     getEntityByRef: async (_ref: any, options: any) =>
-      options.credentials.principal.userEntityRef === OUTSIDER ? undefined : PAYMENTS,
+      options.credentials.principal.userEntityRef === OUTSIDER
+        ? undefined
+        : PAYMENTS,
     getEntitiesByRefs: async (_request: any, options: any) => ({
-      items: [options.credentials.principal.userEntityRef === OUTSIDER ? undefined : PAYMENTS],
+      items: [
+        options.credentials.principal.userEntityRef === OUTSIDER
+          ? undefined
+          : PAYMENTS,
+      ],
     }),
   });
 
   const userOf = (options: { credentials: BackstageCredentials }) =>
-    (options.credentials as BackstageCredentials<BackstageUserPrincipal>).principal.userEntityRef;
+    (options.credentials as BackstageCredentials<BackstageUserPrincipal>)
+      .principal.userEntityRef;
 
   async function startBackend(
     auditor = mockServices.auditor.mock(),
@@ -92,7 +139,11 @@ describe('approval routes', () => {
       // Basic permissions (reading the audit log) are never conditional.
       authorize: async (requests, options) =>
         requests.map(r => ({
-          result: decide(userOf(options), r.permission.name).result === AuthorizeResult.ALLOW ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+          result:
+            decide(userOf(options), r.permission.name).result ===
+            AuthorizeResult.ALLOW
+              ? AuthorizeResult.ALLOW
+              : AuthorizeResult.DENY,
         })),
     });
     return startPromotionBackend({
@@ -105,25 +156,38 @@ describe('approval routes', () => {
   }
 
   const as = (user: string) => mockCredentials.user.header(user);
-  const commits = () => Number(repo.git(['rev-list', '--count', 'main']).trim());
+  const commits = () =>
+    Number(repo.git(['rev-list', '--count', 'main']).trim());
 
   async function requestInto(server: any, environment: string) {
     const res = await request(server)
       .post('/api/promotion/promotions')
       .set('Authorization', as(RILEY))
-      .send({ entityRef: 'component:default/payments', targetEnvironment: environment });
+      .send({
+        entityRef: 'component:default/payments',
+        targetEnvironment: environment,
+      });
     expect(res.status).toBe(201);
     for (let i = 0; i < 100; i++) {
-      const current = await request(server).get(`/api/promotion/promotions/${res.body.id}`).set('Authorization', as(RILEY));
+      const current = await request(server)
+        .get(`/api/promotion/promotions/${res.body.id}`)
+        .set('Authorization', as(RILEY));
       if (current.body.status !== 'gating') return current.body;
       await new Promise(resolve => setTimeout(resolve, 50));
     }
     throw new Error('still gating');
   }
 
-  async function waitFor(server: any, id: string, status: string, user = RILEY) {
+  async function waitFor(
+    server: any,
+    id: string,
+    status: string,
+    user = RILEY,
+  ) {
     for (let i = 0; i < 200; i++) {
-      const current = await request(server).get(`/api/promotion/promotions/${id}`).set('Authorization', as(user));
+      const current = await request(server)
+        .get(`/api/promotion/promotions/${id}`)
+        .set('Authorization', as(user));
       if (current.body.status === status) return current.body;
       await new Promise(resolve => setTimeout(resolve, 50));
     }
@@ -132,28 +196,53 @@ describe('approval routes', () => {
 
   /** Every audit record's action, oldest first, as the auditor exports them. */
   async function auditActions(server: any): Promise<string[]> {
-    const res = await request(server).get('/api/promotion/audit/export').set('Authorization', as(AUDITOR));
+    const res = await request(server)
+      .get('/api/promotion/audit/export')
+      .set('Authorization', as(AUDITOR));
     expect(res.status).toBe(200);
-    return res.text.trim().split('\n').filter(Boolean).map(line => JSON.parse(line).action);
+    return res.text
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(line => JSON.parse(line).action);
   }
 
   const promotion = async (server: any, id: string) =>
-    (await request(server).get(`/api/promotion/promotions/${id}`).set('Authorization', as(RILEY))).body;
+    (
+      await request(server)
+        .get(`/api/promotion/promotions/${id}`)
+        .set('Authorization', as(RILEY))
+    ).body;
 
   it('shows each caller what they may do, refuses the requester’s own approval, and executes on the approver’s', async () => {
     const server = await startBackend();
     const pending = await requestInto(server, 'prod');
     expect(pending.status).toBe('awaiting-approval');
 
-    const rileyView = await request(server).get('/api/promotion/entities/component/default/payments/pipeline').set('Authorization', as(RILEY));
+    const rileyView = await request(server)
+      .get('/api/promotion/entities/component/default/payments/pipeline')
+      .set('Authorization', as(RILEY));
     const rileyProd = rileyView.body.environments[2];
-    expect(rileyView.body.environments.map((e: any) => e.allowedActions)).toEqual([[], ['promote'], ['promote']]);
+    expect(
+      rileyView.body.environments.map((e: any) => e.allowedActions),
+    ).toEqual([[], ['promote'], ['promote']]);
     expect(rileyProd.activeRequests[0]).toEqual(
-      expect.objectContaining({ status: 'awaiting-approval', approvalsRequired: 1, approvals: [], allowedActions: ['cancel'] }),
+      expect.objectContaining({
+        status: 'awaiting-approval',
+        approvalsRequired: 1,
+        approvals: [],
+        allowedActions: ['cancel'],
+      }),
     );
-    const morganView = await request(server).get('/api/promotion/entities/component/default/payments/pipeline').set('Authorization', as(MORGAN));
-    expect(morganView.body.environments[2].activeRequests[0].allowedActions).toEqual(['approve', 'reject', 'bypass']);
-    expect(morganView.body.environments.map((e: any) => e.allowedActions)).toEqual([[], [], []]);
+    const morganView = await request(server)
+      .get('/api/promotion/entities/component/default/payments/pipeline')
+      .set('Authorization', as(MORGAN));
+    expect(
+      morganView.body.environments[2].activeRequests[0].allowedActions,
+    ).toEqual(['approve', 'reject', 'bypass']);
+    expect(
+      morganView.body.environments.map((e: any) => e.allowedActions),
+    ).toEqual([[], [], []]);
 
     const own = await request(server)
       .post(`/api/promotion/promotions/${pending.id}/approvals`)
@@ -180,7 +269,9 @@ describe('approval routes', () => {
     const waitingForMorgan = await request(server)
       .get('/api/promotion/promotions?awaitingMyApproval=true')
       .set('Authorization', as(MORGAN));
-    expect(waitingForMorgan.body.items.map((p: any) => p.id)).toEqual([pending.id]);
+    expect(waitingForMorgan.body.items.map((p: any) => p.id)).toEqual([
+      pending.id,
+    ]);
     const waitingForRiley = await request(server)
       .get('/api/promotion/promotions?awaitingMyApproval=true')
       .set('Authorization', as(RILEY));
@@ -191,7 +282,14 @@ describe('approval routes', () => {
       .set('Authorization', as(MORGAN))
       .send({ decision: 'approve', comment: 'go' });
     expect(approved.status).toBe(200);
-    expect(approved.body.approvals).toEqual([expect.objectContaining({ approver: MORGAN, decision: 'approve', comment: 'go', counts: true })]);
+    expect(approved.body.approvals).toEqual([
+      expect.objectContaining({
+        approver: MORGAN,
+        decision: 'approve',
+        comment: 'go',
+        counts: true,
+      }),
+    ]);
     await waitFor(server, pending.id, 'succeeded');
     expect(commits()).toBe(2);
     const again = await request(server)
@@ -219,8 +317,13 @@ describe('approval routes', () => {
       .post(`/api/promotion/promotions/${pending.id}/approvals`)
       .set('Authorization', as(MORGAN))
       .send({ decision: 'approve' });
-    expect(success.mock.calls.map(([eventId]) => eventId)).toEqual(['promotion-request', 'promotion-decision']);
-    expect(success.mock.calls[1][1]).toEqual({ meta: { auditHead: expect.stringMatching(/^\d+:[0-9a-f]{64}$/) } });
+    expect(success.mock.calls.map(([eventId]) => eventId)).toEqual([
+      'promotion-request',
+      'promotion-decision',
+    ]);
+    expect(success.mock.calls[1][1]).toEqual({
+      meta: { auditHead: expect.stringMatching(/^\d+:[0-9a-f]{64}$/) },
+    });
   });
 
   it('answers 404 without naming the entity when the caller may not see it', async () => {
@@ -263,27 +366,45 @@ describe('approval routes', () => {
       .set('Authorization', as(MORGAN))
       .send({ reason: 'payments outage INC-42: ship the fix' });
     expect(bypassed.status).toBe(200);
-    expect(bypassed.body.bypass).toEqual({ by: MORGAN, reason: 'payments outage INC-42: ship the fix', skipped: ['approvals'] });
+    expect(bypassed.body.bypass).toEqual({
+      by: MORGAN,
+      reason: 'payments outage INC-42: ship the fix',
+      skipped: ['approvals'],
+    });
     await waitFor(server, pending.id, 'succeeded');
-    expect(repo.git(['log', '-1', '--format=%B', 'main'])).toContain('Bypassed-By: user:default/morgan');
+    expect(repo.git(['log', '-1', '--format=%B', 'main'])).toContain(
+      'Bypassed-By: user:default/morgan',
+    );
   });
 
   it('lists requests, and answers pipeline and history, only for entities the caller may see', async () => {
     const server = await startBackend();
     const pending = await requestInto(server, 'prod');
-    const mine = await request(server).get('/api/promotion/promotions').set('Authorization', as(RILEY));
+    const mine = await request(server)
+      .get('/api/promotion/promotions')
+      .set('Authorization', as(RILEY));
     expect(mine.body.items.map((p: any) => p.id)).toEqual([pending.id]);
-    const hidden = await request(server).get('/api/promotion/promotions').set('Authorization', as(OUTSIDER));
+    const hidden = await request(server)
+      .get('/api/promotion/promotions')
+      .set('Authorization', as(OUTSIDER));
     expect(hidden.status).toBe(200);
     expect(hidden.body.items).toEqual([]);
     const filtered = await request(server)
-      .get('/api/promotion/promotions?entityRef=component:default/payments&status=awaiting-approval')
+      .get(
+        '/api/promotion/promotions?entityRef=component:default/payments&status=awaiting-approval',
+      )
       .set('Authorization', as(OUTSIDER));
     expect(filtered.body.items).toEqual([]);
 
-    const history = '/api/promotion/entities/component/default/payments/environments/prod/history';
-    expect((await request(server).get(history).set('Authorization', as(RILEY))).status).toBe(200);
-    const hiddenHistory = await request(server).get(history).set('Authorization', as(OUTSIDER));
+    const history =
+      '/api/promotion/entities/component/default/payments/environments/prod/history';
+    expect(
+      (await request(server).get(history).set('Authorization', as(RILEY)))
+        .status,
+    ).toBe(200);
+    const hiddenHistory = await request(server)
+      .get(history)
+      .set('Authorization', as(OUTSIDER));
     expect(hiddenHistory.status).toBe(404);
     const hiddenPipeline = await request(server)
       .get('/api/promotion/entities/component/default/payments/pipeline')
@@ -295,12 +416,29 @@ describe('approval routes', () => {
     const server = await startBackend();
     const pending = await requestInto(server, 'prod');
     const before = await auditActions(server);
-    const attempts: Array<[user: string, action: string, body: object | undefined, status: number]> = [
+    const attempts: Array<
+      [user: string, action: string, body: object | undefined, status: number]
+    > = [
       ['user:default/sam', 'approvals', { decision: 'approve' }, 403],
-      ['user:default/sam', 'approvals', { decision: 'reject', comment: 'not during the sale' }, 403],
+      [
+        'user:default/sam',
+        'approvals',
+        { decision: 'reject', comment: 'not during the sale' },
+        403,
+      ],
       [OUTSIDER, 'approvals', { decision: 'approve' }, 404],
-      [RILEY, 'bypass', { reason: 'payments outage INC-42: ship the fix' }, 403],
-      [OUTSIDER, 'bypass', { reason: 'payments outage INC-42: ship the fix' }, 404],
+      [
+        RILEY,
+        'bypass',
+        { reason: 'payments outage INC-42: ship the fix' },
+        403,
+      ],
+      [
+        OUTSIDER,
+        'bypass',
+        { reason: 'payments outage INC-42: ship the fix' },
+        404,
+      ],
       ['user:default/sam', 'cancel', undefined, 403],
       [MORGAN, 'cancel', undefined, 403],
       [OUTSIDER, 'cancel', undefined, 404],
@@ -323,7 +461,10 @@ describe('approval routes', () => {
   it.each([
     ['no reason', { decision: 'reject' }],
     ['a blank reason', { decision: 'reject', comment: '          ' }],
-    ['a reason under 10 characters', { decision: 'reject', comment: ' too short ' }],
+    [
+      'a reason under 10 characters',
+      { decision: 'reject', comment: ' too short ' },
+    ],
   ])('refuses a rejection with %s, writing nothing', async (_what, body) => {
     const server = await startBackend();
     const pending = await requestInto(server, 'prod');
@@ -352,67 +493,119 @@ describe('approval routes', () => {
   it.each([
     ['approvals', { decision: 'approve' }, 'external:ci'],
     ['approvals', { decision: 'approve' }, 'external:deployer'],
-    ['bypass', { reason: 'payments outage INC-42: ship the fix' }, 'external:ci'],
-    ['bypass', { reason: 'payments outage INC-42: ship the fix' }, 'external:deployer'],
-  ])('refuses POST %s to a service (%j from %s), listed CI subject or not, writing nothing', async (action, body, subject) => {
-    const server = await startBackend();
-    const pending = await requestInto(server, 'prod');
-    const before = await auditActions(server);
-    const res = await request(server)
-      .post(`/api/promotion/promotions/${pending.id}/${action}`)
-      .set('Authorization', asService(subject))
-      .send(body);
-    expect(res.status).toBe(403);
-    const after = await promotion(server, pending.id);
-    expect(after).toEqual(expect.objectContaining({ status: 'awaiting-approval', approvals: [] }));
-    expect(after.bypass).toBeUndefined();
-    expect(await auditActions(server)).toEqual(before);
-    expect(commits()).toBe(1);
-  });
+    [
+      'bypass',
+      { reason: 'payments outage INC-42: ship the fix' },
+      'external:ci',
+    ],
+    [
+      'bypass',
+      { reason: 'payments outage INC-42: ship the fix' },
+      'external:deployer',
+    ],
+  ])(
+    'refuses POST %s to a service (%j from %s), listed CI subject or not, writing nothing',
+    async (action, body, subject) => {
+      const server = await startBackend();
+      const pending = await requestInto(server, 'prod');
+      const before = await auditActions(server);
+      const res = await request(server)
+        .post(`/api/promotion/promotions/${pending.id}/${action}`)
+        .set('Authorization', asService(subject))
+        .send(body);
+      expect(res.status).toBe(403);
+      const after = await promotion(server, pending.id);
+      expect(after).toEqual(
+        expect.objectContaining({ status: 'awaiting-approval', approvals: [] }),
+      );
+      expect(after.bypass).toBeUndefined();
+      expect(await auditActions(server)).toEqual(before);
+      expect(commits()).toBe(1);
+    },
+  );
 
   it('re-runs gates and cancels only for whoever may request the promotion; refusals change nothing', async () => {
     const server = await startBackend(undefined, [
       { name: 'dev' },
-      { name: 'staging', gates: [{ type: 'version-constraint', range: '>=2.0.0' }] },
+      {
+        name: 'staging',
+        gates: [{ type: 'version-constraint', range: '>=2.0.0' }],
+      },
       { name: 'prod', approval: { required: 1 } },
     ]);
     const created = await request(server)
       .post('/api/promotion/promotions')
       .set('Authorization', as(RILEY))
-      .send({ entityRef: 'component:default/payments', targetEnvironment: 'staging' });
+      .send({
+        entityRef: 'component:default/payments',
+        targetEnvironment: 'staging',
+      });
     expect(created.status).toBe(201);
     let gating = await promotion(server, created.body.id);
     for (let i = 0; i < 100 && !gating.gateRuns?.length; i++) {
       await new Promise(resolve => setTimeout(resolve, 50));
       gating = await promotion(server, created.body.id);
     }
-    expect(gating).toEqual(expect.objectContaining({ status: 'gating', gateRuns: [expect.objectContaining({ status: 'failed' })] }));
+    expect(gating).toEqual(
+      expect.objectContaining({
+        status: 'gating',
+        gateRuns: [expect.objectContaining({ status: 'failed' })],
+      }),
+    );
     const before = await auditActions(server);
 
-    for (const [user, status] of [['user:default/sam', 403], [MORGAN, 403], [OUTSIDER, 404]] as const) {
-      const rerun = await request(server).post(`/api/promotion/promotions/${created.body.id}/gates/rerun`).set('Authorization', as(user));
+    for (const [user, status] of [
+      ['user:default/sam', 403],
+      [MORGAN, 403],
+      [OUTSIDER, 404],
+    ] as const) {
+      const rerun = await request(server)
+        .post(`/api/promotion/promotions/${created.body.id}/gates/rerun`)
+        .set('Authorization', as(user));
       expect([user, 'rerun', rerun.status]).toEqual([user, 'rerun', status]);
-      const cancel = await request(server).post(`/api/promotion/promotions/${created.body.id}/cancel`).set('Authorization', as(user));
+      const cancel = await request(server)
+        .post(`/api/promotion/promotions/${created.body.id}/cancel`)
+        .set('Authorization', as(user));
       expect([user, 'cancel', cancel.status]).toEqual([user, 'cancel', status]);
     }
     expect(await auditActions(server)).toEqual(before);
     expect(await promotion(server, created.body.id)).toEqual(gating);
 
-    const rerun = await request(server).post(`/api/promotion/promotions/${created.body.id}/gates/rerun`).set('Authorization', as(RILEY));
+    const rerun = await request(server)
+      .post(`/api/promotion/promotions/${created.body.id}/gates/rerun`)
+      .set('Authorization', as(RILEY));
     expect(rerun.status).toBe(200);
     expect(rerun.body.status).toBe('gating');
     // Who asked is recorded; the round itself said nothing new (the gate still fails).
-    expect(await auditActions(server)).toEqual([...before, 'promotion.gates-rerun']);
-    const cancelled = await request(server).post(`/api/promotion/promotions/${created.body.id}/cancel`).set('Authorization', as(RILEY));
+    expect(await auditActions(server)).toEqual([
+      ...before,
+      'promotion.gates-rerun',
+    ]);
+    const cancelled = await request(server)
+      .post(`/api/promotion/promotions/${created.body.id}/cancel`)
+      .set('Authorization', as(RILEY));
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('cancelled');
     expect(commits()).toBe(1);
   });
 
   it('rolls back and releases the hold only with the rollback permission; refusals write nothing', async () => {
-    repo.commitFiles({ 'apps/payments/dev/kustomization.yaml': kustomization(IMAGE, '1.3.0', digestOf('d')) }, 'Ship 1.3.0 to dev');
+    repo.commitFiles(
+      {
+        'apps/payments/dev/kustomization.yaml': kustomization(
+          IMAGE,
+          '1.3.0',
+          digestOf('d'),
+        ),
+      },
+      'Ship 1.3.0 to dev',
+    );
     const server = await startBackend();
-    const rollback = { entityRef: 'component:default/payments', environment: 'dev', reason: 'checkout fails on 1.3.0' };
+    const rollback = {
+      entityRef: 'component:default/payments',
+      environment: 'dev',
+      reason: 'checkout fails on 1.3.0',
+    };
     const before = await auditActions(server);
     for (const [user, dryRun, status] of [
       [RILEY, false, 403],
@@ -421,51 +614,98 @@ describe('approval routes', () => {
       [OUTSIDER, false, 404],
       [OUTSIDER, true, 404],
     ] as const) {
-      const res = await request(server).post('/api/promotion/rollbacks').set('Authorization', as(user)).send({ ...rollback, dryRun });
+      const res = await request(server)
+        .post('/api/promotion/rollbacks')
+        .set('Authorization', as(user))
+        .send({ ...rollback, dryRun });
       expect([user, dryRun, res.status]).toEqual([user, dryRun, status]);
     }
-    expect((await request(server).get('/api/promotion/promotions').set('Authorization', as(ONCALL))).body.items).toEqual([]);
+    expect(
+      (
+        await request(server)
+          .get('/api/promotion/promotions')
+          .set('Authorization', as(ONCALL))
+      ).body.items,
+    ).toEqual([]);
     expect(await auditActions(server)).toEqual(before);
     expect(commits()).toBe(2);
 
-    const plan = await request(server).post('/api/promotion/rollbacks').set('Authorization', as(ONCALL)).send({ ...rollback, dryRun: true });
+    const plan = await request(server)
+      .post('/api/promotion/rollbacks')
+      .set('Authorization', as(ONCALL))
+      .send({ ...rollback, dryRun: true });
     expect(plan.status).toBe(200);
-    expect(plan.body.impact.target.artifact).toEqual(expect.objectContaining({ tag: '1.2.0', digest: digestOf('c') }));
-    const created = await request(server).post('/api/promotion/rollbacks').set('Authorization', as(ONCALL)).send(rollback);
+    expect(plan.body.impact.target.artifact).toEqual(
+      expect.objectContaining({ tag: '1.2.0', digest: digestOf('c') }),
+    );
+    const created = await request(server)
+      .post('/api/promotion/rollbacks')
+      .set('Authorization', as(ONCALL))
+      .send(rollback);
     expect(created.status).toBe(201);
     await waitFor(server, created.body.id, 'succeeded', ONCALL);
-    expect(repo.readFile('apps/payments/dev/kustomization.yaml')).toContain(digestOf('c'));
+    expect(repo.readFile('apps/payments/dev/kustomization.yaml')).toContain(
+      digestOf('c'),
+    );
     expect(commits()).toBe(3);
 
-    const release = '/api/promotion/entities/component/default/payments/environments/dev/hold/release';
+    const release =
+      '/api/promotion/entities/component/default/payments/environments/dev/hold/release';
     const devHold = async () =>
-      (await request(server).get('/api/promotion/entities/component/default/payments/pipeline').set('Authorization', as(ONCALL)))
-        .body.environments[0].hold;
-    expect(await devHold()).toEqual(expect.objectContaining({ reason: rollback.reason }));
+      (
+        await request(server)
+          .get('/api/promotion/entities/component/default/payments/pipeline')
+          .set('Authorization', as(ONCALL))
+      ).body.environments[0].hold;
+    expect(await devHold()).toEqual(
+      expect.objectContaining({ reason: rollback.reason }),
+    );
     const held = await auditActions(server);
-    expect((await request(server).post(release).set('Authorization', as(RILEY))).status).toBe(403);
-    expect((await request(server).post(release).set('Authorization', as(OUTSIDER))).status).toBe(404);
+    expect(
+      (await request(server).post(release).set('Authorization', as(RILEY)))
+        .status,
+    ).toBe(403);
+    expect(
+      (await request(server).post(release).set('Authorization', as(OUTSIDER)))
+        .status,
+    ).toBe(404);
     expect(await devHold()).toBeDefined();
     expect(await auditActions(server)).toEqual(held);
-    const released = await request(server).post(release).set('Authorization', as(ONCALL));
+    const released = await request(server)
+      .post(release)
+      .set('Authorization', as(ONCALL));
     expect(released.status).toBe(200);
-    expect(released.body).toEqual({ entityRef: 'component:default/payments', environment: 'dev', released: true });
+    expect(released.body).toEqual({
+      entityRef: 'component:default/payments',
+      environment: 'dev',
+      released: true,
+    });
     expect(await devHold()).toBeUndefined();
     expect(await auditActions(server)).toEqual([...held, 'hold.released']);
   });
 
-  it.each(['/audit', '/audit/verify', '/audit/export', '/audit/export?format=csv'])(
-    'serves GET %s to readers of the audit log only',
-    async route => {
-      const server = await startBackend();
-      await requestInto(server, 'prod');
-      const refused = await request(server).get(`/api/promotion${route}`).set('Authorization', as(RILEY));
-      expect(refused.status).toBe(403);
-      expect(refused.body.error.message).toBe('You may not read the promotion audit log');
-      expect(refused.text).not.toContain('promotion.requested');
-      const served = await request(server).get(`/api/promotion${route}`).set('Authorization', as(AUDITOR));
-      expect(served.status).toBe(200);
-      expect(served.text).toMatch(route === '/audit/verify' ? /"ok":true/ : /promotion\.requested/);
-    },
-  );
+  it.each([
+    '/audit',
+    '/audit/verify',
+    '/audit/export',
+    '/audit/export?format=csv',
+  ])('serves GET %s to readers of the audit log only', async route => {
+    const server = await startBackend();
+    await requestInto(server, 'prod');
+    const refused = await request(server)
+      .get(`/api/promotion${route}`)
+      .set('Authorization', as(RILEY));
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toBe(
+      'You may not read the promotion audit log',
+    );
+    expect(refused.text).not.toContain('promotion.requested');
+    const served = await request(server)
+      .get(`/api/promotion${route}`)
+      .set('Authorization', as(AUDITOR));
+    expect(served.status).toBe(200);
+    expect(served.text).toMatch(
+      route === '/audit/verify' ? /"ok":true/ : /promotion\.requested/,
+    );
+  });
 });

@@ -12,8 +12,18 @@ import {
 } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { ConflictError, InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import { CompoundEntityRef, Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import {
+  CompoundEntityRef,
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import {
   approvalDecisionSchema,
   auditQuerySchema,
@@ -33,7 +43,12 @@ import {
   PromotionStatus,
   syncRequestSchema,
 } from '@internal/plugin-promotion-common';
-import { AuditAction, AuditLog, AuditRecordKeeper, auditVerifyQuerySchema } from '../audit';
+import {
+  AuditAction,
+  AuditLog,
+  AuditRecordKeeper,
+  auditVerifyQuerySchema,
+} from '../audit';
 import { catalogLookup, catalogVisibility } from './catalogVisibility';
 import { PromotionAuthorizer } from '../permissions';
 import { PromotionConfig } from '../config';
@@ -55,10 +70,16 @@ export interface RouterOptions {
   workflow: PromotionWorkflow;
 }
 
-function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
+function parse<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  what: string,
+): z.infer<T> {
   const result = schema.safeParse(value);
   if (!result.success) {
-    throw new InputError(`Invalid ${what}: ${formatValidationIssues(result.error)}`);
+    throw new InputError(
+      `Invalid ${what}: ${formatValidationIssues(result.error)}`,
+    );
   }
   return result.data;
 }
@@ -76,7 +97,9 @@ const MAX_SCANNED = 5000;
  * already validated.
  */
 function normaliseEntityRef(ref: string): string {
-  return stringifyEntityRef(parseEntityRef(ref, { defaultNamespace: 'default' }));
+  return stringifyEntityRef(
+    parseEntityRef(ref, { defaultNamespace: 'default' }),
+  );
 }
 
 /**
@@ -84,8 +107,21 @@ function normaliseEntityRef(ref: string): string {
  * caller who may not see it gets 404, as from the catalog), check
  * permissions, and hand over to the workflow; no business logic lives here.
  */
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { config, auth, auditor, auditLog, permissions, httpAuth, authorizer, catalog, store, workflow } = options;
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const {
+    config,
+    auth,
+    auditor,
+    auditLog,
+    permissions,
+    httpAuth,
+    authorizer,
+    catalog,
+    store,
+    workflow,
+  } = options;
   const router = Router();
   router.use(express.json());
 
@@ -94,13 +130,20 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
    * not joined into a ref string: a kind or namespace holding ':' or '/'
    * would read back as another entity, or not at all.
    */
-  async function loadEntity(ref: string | CompoundEntityRef, credentials: BackstageCredentials): Promise<Entity> {
+  async function loadEntity(
+    ref: string | CompoundEntityRef,
+    credentials: BackstageCredentials,
+  ): Promise<Entity> {
     const entity = await catalog.getEntityByRef(ref, { credentials });
-    if (!entity) throw new NotFoundError(`No entity ${typeof ref === 'string' ? ref : stringifyEntityRef(ref)}`);
+    if (!entity)
+      throw new NotFoundError(
+        `No entity ${typeof ref === 'string' ? ref : stringifyEntityRef(ref)}`,
+      );
     return entity;
   }
 
-  const userCredentials = (req: express.Request) => httpAuth.credentials(req, { allow: ['user'] });
+  const userCredentials = (req: express.Request) =>
+    httpAuth.credentials(req, { allow: ['user'] });
 
   const ALL_PERMISSIONS = [
     promotionTargetPromotePermission,
@@ -111,9 +154,14 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   ];
 
   /** The caller's answers for any number of entities, from one permission call. */
-  async function callerOnEach(credentials: BackstageCredentials<BackstageUserPrincipal>) {
+  async function callerOnEach(
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ) {
     const decide = await authorizer.decider(credentials, ALL_PERMISSIONS);
-    return (entity: Entity): Caller => ({ ref: credentials.principal.userEntityRef, decide: decide(entity) });
+    return (entity: Entity): Caller => ({
+      ref: credentials.principal.userEntityRef,
+      decide: decide(entity),
+    });
   }
 
   // What the entity tab reads again and again: the entity as the catalog
@@ -121,22 +169,38 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   // decides the actions the tab offers; every action is authorized anew).
   const maxReadAgeMs = durationToMilliseconds(config.maxReadAge);
   const recentEntities = new RecentAnswers<Entity>(maxReadAgeMs);
-  const recentCallers = new RecentAnswers<(entity: Entity) => Caller>(maxReadAgeMs);
+  const recentCallers = new RecentAnswers<(entity: Entity) => Caller>(
+    maxReadAgeMs,
+  );
 
   /** The entity for a page of the tab, as the catalog gave it to this user within maxReadAge. */
-  function loadEntityForPage(ref: CompoundEntityRef, credentials: BackstageCredentials<BackstageUserPrincipal>) {
-    const key = `${credentials.principal.userEntityRef}\0${stringifyEntityRef(ref)}`;
+  function loadEntityForPage(
+    ref: CompoundEntityRef,
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ) {
+    const key = `${credentials.principal.userEntityRef}\0${stringifyEntityRef(
+      ref,
+    )}`;
     return recentEntities.get(key, () => loadEntity(ref, credentials));
   }
 
   /** The caller on an entity for a page of the tab, from the policy's answer within maxReadAge. */
-  async function callerForPage(credentials: BackstageCredentials<BackstageUserPrincipal>, entity: Entity) {
-    const callerFor = await recentCallers.get(credentials.principal.userEntityRef, () => callerOnEach(credentials));
+  async function callerForPage(
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+    entity: Entity,
+  ) {
+    const callerFor = await recentCallers.get(
+      credentials.principal.userEntityRef,
+      () => callerOnEach(credentials),
+    );
     return callerFor(entity);
   }
 
   /** The caller and the policy's answers for them on this entity, in one permission call. */
-  async function callerOn(credentials: BackstageCredentials<BackstageUserPrincipal>, entity: Entity): Promise<Caller> {
+  async function callerOn(
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+    entity: Entity,
+  ): Promise<Caller> {
     return {
       ref: credentials.principal.userEntityRef,
       decide: await authorizer.decide(credentials, entity, ALL_PERMISSIONS),
@@ -144,8 +208,18 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   }
 
   /** Runs a mutating handler as an auditor event, so every change reaches Backstage's auditor too. */
-  async function audited<T>(req: express.Request, eventId: string, meta: Record<string, string>, work: () => Promise<T>) {
-    const event = await auditor.createEvent({ eventId, request: req, severityLevel: 'medium', meta });
+  async function audited<T>(
+    req: express.Request,
+    eventId: string,
+    meta: Record<string, string>,
+    work: () => Promise<T>,
+  ) {
+    const event = await auditor.createEvent({
+      eventId,
+      request: req,
+      severityLevel: 'medium',
+      meta,
+    });
     try {
       const result = await work();
       await event.success({ meta: { auditHead: await store.auditHead() } });
@@ -165,16 +239,24 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     if (auth.isPrincipal(credentials, 'service')) {
       const subject = credentials.principal.subject;
       if (!config.ci.subjects.includes(subject)) {
-        throw new NotAllowedError(`Service '${subject}' is not listed in promotion.ci.subjects`);
+        throw new NotAllowedError(
+          `Service '${subject}' is not listed in promotion.ci.subjects`,
+        );
       }
       return { ref: subject, kind: 'service' };
     }
     if (!auth.isPrincipal(credentials, 'user')) {
-      throw new NotAllowedError('Only signed-in users and CI services may request promotions');
+      throw new NotAllowedError(
+        'Only signed-in users and CI services may request promotions',
+      );
     }
-    const decide = await authorizer.decide(credentials, entity, [promotionTargetPromotePermission]);
+    const decide = await authorizer.decide(credentials, entity, [
+      promotionTargetPromotePermission,
+    ]);
     if (!decide(promotionTargetPromotePermission, environment)) {
-      throw new NotAllowedError(`You may not promote ${stringifyEntityRef(entity)} into ${environment}`);
+      throw new NotAllowedError(
+        `You may not promote ${stringifyEntityRef(entity)} into ${environment}`,
+      );
     }
     return { ref: credentials.principal.userEntityRef, kind: 'user' };
   }
@@ -183,16 +265,22 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const names = workflow.environmentNames(entity);
     if (!names.includes(name)) {
       throw new InputError(
-        `Unknown environment '${name}'; the pipeline of ${stringifyEntityRef(entity)} is ${names.join(' → ')}`,
+        `Unknown environment '${name}'; the pipeline of ${stringifyEntityRef(
+          entity,
+        )} is ${names.join(' → ')}`,
       );
     }
   }
 
   async function loadPromotion(id: string, credentials: BackstageCredentials) {
-    const promotion = await workflow.getPromotion(parse(promotionIdSchema, id, 'promotion id'));
+    const promotion = await workflow.getPromotion(
+      parse(promotionIdSchema, id, 'promotion id'),
+    );
     // A request for an entity the caller may not see does not exist for them;
     // the answer must not name the entity either.
-    const entity = promotion && (await catalog.getEntityByRef(promotion.entityRef, { credentials }));
+    const entity =
+      promotion &&
+      (await catalog.getEntityByRef(promotion.entityRef, { credentials }));
     if (!promotion || !entity) throw new NotFoundError(`No promotion ${id}`);
     return { promotion, entity };
   }
@@ -200,26 +288,58 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.get('/entities/:kind/:namespace/:name/pipeline', async (req, res) => {
     const credentials = await userCredentials(req);
     const { kind, namespace, name } = req.params;
-    const entity = await loadEntityForPage({ kind, namespace, name }, credentials);
-    res.json(await workflow.getPipeline(entity, await callerForPage(credentials, entity)));
+    const entity = await loadEntityForPage(
+      { kind, namespace, name },
+      credentials,
+    );
+    res.json(
+      await workflow.getPipeline(
+        entity,
+        await callerForPage(credentials, entity),
+      ),
+    );
   });
 
-  router.get('/entities/:kind/:namespace/:name/environments/:environment/history', async (req, res) => {
-    const credentials = await userCredentials(req);
-    const { kind, namespace, name } = req.params;
-    const environment = parse(environmentNameSchema, req.params.environment, 'environment');
-    const entity = await loadEntityForPage({ kind, namespace, name }, credentials);
-    res.json(await workflow.getHistory(entity, environment));
-  });
+  router.get(
+    '/entities/:kind/:namespace/:name/environments/:environment/history',
+    async (req, res) => {
+      const credentials = await userCredentials(req);
+      const { kind, namespace, name } = req.params;
+      const environment = parse(
+        environmentNameSchema,
+        req.params.environment,
+        'environment',
+      );
+      const entity = await loadEntityForPage(
+        { kind, namespace, name },
+        credentials,
+      );
+      res.json(await workflow.getHistory(entity, environment));
+    },
+  );
 
   router.post('/promotions', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const body = parse(createPromotionRequestSchema, req.body, 'promotion request');
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const body = parse(
+      createPromotionRequestSchema,
+      req.body,
+      'promotion request',
+    );
     const entity = await loadEntity(body.entityRef, credentials);
     const entityRef = stringifyEntityRef(entity);
     assertKnownEnvironment(entity, body.targetEnvironment);
-    const requester = await authorizePromote(credentials, entity, body.targetEnvironment);
-    const resolved = await workflow.resolve(entity, { ...body, entityRef }, requester.kind);
+    const requester = await authorizePromote(
+      credentials,
+      entity,
+      body.targetEnvironment,
+    );
+    const resolved = await workflow.resolve(
+      entity,
+      { ...body, entityRef },
+      requester.kind,
+    );
     if (body.dryRun) {
       res.status(200).json(await workflow.plan(entity, resolved));
       return;
@@ -227,7 +347,11 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const promotion = await audited(
       req,
       'promotion-request',
-      { entityRef, environment: body.targetEnvironment, requester: requester.ref },
+      {
+        entityRef,
+        environment: body.targetEnvironment,
+        requester: requester.ref,
+      },
       () => workflow.request(entity, resolved, requester, body.reason),
     );
     res
@@ -241,13 +365,19 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.post('/rollbacks', async (req, res) => {
     const credentials = await userCredentials(req);
-    const body = parse(createRollbackRequestSchema, req.body, 'rollback request');
+    const body = parse(
+      createRollbackRequestSchema,
+      req.body,
+      'rollback request',
+    );
     const entity = await loadEntity(body.entityRef, credentials);
     const entityRef = stringifyEntityRef(entity);
     assertKnownEnvironment(entity, body.environment);
     const caller = await callerOn(credentials, entity);
     if (!caller.decide(promotionTargetRollbackPermission, body.environment)) {
-      throw new NotAllowedError(`You may not roll back ${entityRef} in ${body.environment}`);
+      throw new NotAllowedError(
+        `You may not roll back ${entityRef} in ${body.environment}`,
+      );
     }
     const resolved = await workflow.resolveRollback(entity, body);
     if (body.dryRun) {
@@ -259,56 +389,100 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       'promotion-rollback',
       { entityRef, environment: body.environment, requester: caller.ref },
       // The schema requires a reason unless it is a dry run.
-      () => workflow.requestRollback(entity, resolved, { ref: caller.ref, kind: 'user' }, body.reason!),
+      () =>
+        workflow.requestRollback(
+          entity,
+          resolved,
+          { ref: caller.ref, kind: 'user' },
+          body.reason!,
+        ),
     );
-    res.status(201).json({ ...workflow.withActions(rollback, caller), impact: resolved.impact });
+    res.status(201).json({
+      ...workflow.withActions(rollback, caller),
+      impact: resolved.impact,
+    });
   });
 
-  router.post('/entities/:kind/:namespace/:name/environments/:environment/hold/release', async (req, res) => {
-    const credentials = await userCredentials(req);
-    const { kind, namespace, name } = req.params;
-    const environment = parse(environmentNameSchema, req.params.environment, 'environment');
-    const entity = await loadEntity({ kind, namespace, name }, credentials);
-    assertKnownEnvironment(entity, environment);
-    const caller = await callerOn(credentials, entity);
-    if (!caller.decide(promotionTargetRollbackPermission, environment)) {
-      throw new NotAllowedError(`You may not release the hold on ${stringifyEntityRef(entity)} in ${environment}`);
-    }
-    await audited(req, 'promotion-hold-release', { entityRef: stringifyEntityRef(entity), environment }, () =>
-      workflow.releaseHold(entity, environment, caller.ref),
-    );
-    res.json({ entityRef: stringifyEntityRef(entity), environment, released: true });
-  });
+  router.post(
+    '/entities/:kind/:namespace/:name/environments/:environment/hold/release',
+    async (req, res) => {
+      const credentials = await userCredentials(req);
+      const { kind, namespace, name } = req.params;
+      const environment = parse(
+        environmentNameSchema,
+        req.params.environment,
+        'environment',
+      );
+      const entity = await loadEntity({ kind, namespace, name }, credentials);
+      assertKnownEnvironment(entity, environment);
+      const caller = await callerOn(credentials, entity);
+      if (!caller.decide(promotionTargetRollbackPermission, environment)) {
+        throw new NotAllowedError(
+          `You may not release the hold on ${stringifyEntityRef(
+            entity,
+          )} in ${environment}`,
+        );
+      }
+      await audited(
+        req,
+        'promotion-hold-release',
+        { entityRef: stringifyEntityRef(entity), environment },
+        () => workflow.releaseHold(entity, environment, caller.ref),
+      );
+      res.json({
+        entityRef: stringifyEntityRef(entity),
+        environment,
+        released: true,
+      });
+    },
+  );
 
-  router.post('/entities/:kind/:namespace/:name/environments/:environment/sync', async (req, res) => {
-    const credentials = await userCredentials(req);
-    const { kind, namespace, name } = req.params;
-    const environment = parse(environmentNameSchema, req.params.environment, 'environment');
-    const body = parse(syncRequestSchema, req.body ?? {}, 'sync');
-    const entity = await loadEntity({ kind, namespace, name }, credentials);
-    assertKnownEnvironment(entity, environment);
-    const caller = await callerOn(credentials, entity);
-    if (!caller.decide(promotionTargetSyncPermission, environment)) {
-      throw new NotAllowedError(`You may not sync ${stringifyEntityRef(entity)} in ${environment}`);
-    }
-    const entityRef = stringifyEntityRef(entity);
-    const outcome = await audited(
-      req,
-      'promotion-sync',
-      { entityRef, environment, ...(body.reason ? { reason: body.reason } : {}) },
-      () => workflow.sync(entity, environment, caller.ref, body.reason),
-    );
-    res.status(202).json({ entityRef, environment, ...outcome });
-  });
+  router.post(
+    '/entities/:kind/:namespace/:name/environments/:environment/sync',
+    async (req, res) => {
+      const credentials = await userCredentials(req);
+      const { kind, namespace, name } = req.params;
+      const environment = parse(
+        environmentNameSchema,
+        req.params.environment,
+        'environment',
+      );
+      const body = parse(syncRequestSchema, req.body ?? {}, 'sync');
+      const entity = await loadEntity({ kind, namespace, name }, credentials);
+      assertKnownEnvironment(entity, environment);
+      const caller = await callerOn(credentials, entity);
+      if (!caller.decide(promotionTargetSyncPermission, environment)) {
+        throw new NotAllowedError(
+          `You may not sync ${stringifyEntityRef(entity)} in ${environment}`,
+        );
+      }
+      const entityRef = stringifyEntityRef(entity);
+      const outcome = await audited(
+        req,
+        'promotion-sync',
+        {
+          entityRef,
+          environment,
+          ...(body.reason ? { reason: body.reason } : {}),
+        },
+        () => workflow.sync(entity, environment, caller.ref, body.reason),
+      );
+      res.status(202).json({ entityRef, environment, ...outcome });
+    },
+  );
 
   router.get('/promotions', async (req, res) => {
     const credentials = await userCredentials(req);
     const query = parse(listPromotionsQuerySchema, req.query, 'query');
-    let statuses: PromotionStatus[] | undefined = query.status ? [query.status] : undefined;
+    let statuses: PromotionStatus[] | undefined = query.status
+      ? [query.status]
+      : undefined;
     if (query.awaitingMyApproval) statuses = ['awaiting-approval'];
     const limit = query.limit ?? 100;
     const filter = {
-      entityRef: query.entityRef ? normaliseEntityRef(query.entityRef) : undefined,
+      entityRef: query.entityRef
+        ? normaliseEntityRef(query.entityRef)
+        : undefined,
       environment: query.environment,
       statuses,
     };
@@ -321,14 +495,21 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     let after = query.cursor ? parsePromotionCursor(query.cursor) : undefined;
     let scanned = 0;
     for (;;) {
-      const rows = await store.listPromotions({ ...filter, after, limit: LIST_BATCH });
+      const rows = await store.listPromotions({
+        ...filter,
+        after,
+        limit: LIST_BATCH,
+      });
       // Only requests for entities the caller may see, checked in one catalog
       // call per batch; the caller's actions come from one permission call.
       const entityOf = await entitiesOf(rows.map(p => p.entityRef));
       const visible = rows.filter(p => entityOf(p.entityRef));
       const shown = (await workflow.withDetails(visible))
         .map(p => workflow.withActions(p, callerFor(entityOf(p.entityRef)!)))
-        .filter(p => !query.awaitingMyApproval || p.allowedActions?.includes('approve'));
+        .filter(
+          p =>
+            !query.awaitingMyApproval || p.allowedActions?.includes('approve'),
+        );
       for (const promotion of shown) {
         if (listed.length === limit) break;
         listed.push(promotion);
@@ -338,11 +519,17 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       if (listed.length === limit) {
         const last = listed[listed.length - 1];
         const unread = more || last.id !== rows[rows.length - 1]?.id;
-        res.json({ items: listed, ...(unread ? { nextCursor: promotionCursor(last) } : {}) });
+        res.json({
+          items: listed,
+          ...(unread ? { nextCursor: promotionCursor(last) } : {}),
+        });
         return;
       }
       if (!more) break;
-      after = { createdAt: rows[rows.length - 1].createdAt, id: rows[rows.length - 1].id };
+      after = {
+        createdAt: rows[rows.length - 1].createdAt,
+        id: rows[rows.length - 1].id,
+      };
       if (scanned >= MAX_SCANNED) {
         // Many rows the caller may not see: answer what was found, and where to go on.
         res.json({ items: listed, nextCursor: promotionCursor(after) });
@@ -354,29 +541,59 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.get('/promotions/:id', async (req, res) => {
     const credentials = await userCredentials(req);
-    const { promotion, entity } = await loadPromotion(req.params.id, credentials);
-    res.json(workflow.withActions(promotion, await callerOn(credentials, entity)));
+    const { promotion, entity } = await loadPromotion(
+      req.params.id,
+      credentials,
+    );
+    res.json(
+      workflow.withActions(promotion, await callerOn(credentials, entity)),
+    );
   });
 
   /** Loads a request and checks that the caller may take `action` on it now. */
-  async function forAction(req: express.Request, action: 'approve' | 'reject' | 'cancel' | 'bypass' | 'rerun-gates') {
+  async function forAction(
+    req: express.Request,
+    action: 'approve' | 'reject' | 'cancel' | 'bypass' | 'rerun-gates',
+  ) {
     const credentials = await userCredentials(req);
-    const { promotion, entity } = await loadPromotion(req.params.id, credentials);
+    const { promotion, entity } = await loadPromotion(
+      req.params.id,
+      credentials,
+    );
     const caller = await callerOn(credentials, entity);
     // First what the request's state and the approval rules allow anyone
     // in the caller's place, then what the policy allows the caller.
-    const possible = workflow.withActions(promotion, { ref: caller.ref, decide: () => true }).allowedActions ?? [];
+    const possible =
+      workflow.withActions(promotion, { ref: caller.ref, decide: () => true })
+        .allowedActions ?? [];
     if (!possible.includes(action)) {
-      if (action === 'approve' && promotion.status === 'awaiting-approval' && caller.ref === promotion.requestedBy) {
-        throw new NotAllowedError('You requested this promotion, so your approval does not count; someone else must approve it');
+      if (
+        action === 'approve' &&
+        promotion.status === 'awaiting-approval' &&
+        caller.ref === promotion.requestedBy
+      ) {
+        throw new NotAllowedError(
+          'You requested this promotion, so your approval does not count; someone else must approve it',
+        );
       }
       const decided = promotion.approvals?.some(a => a.approver === caller.ref);
       throw new ConflictError(
-        decided ? `You already decided on promotion ${promotion.id}` : `Promotion ${promotion.id} is ${promotion.status}; it cannot be given '${action}' now`,
+        decided
+          ? `You already decided on promotion ${promotion.id}`
+          : `Promotion ${promotion.id} is ${promotion.status}; it cannot be given '${action}' now`,
       );
     }
-    if (!(workflow.withActions(promotion, caller).allowedActions ?? []).includes(action)) {
-      throw new NotAllowedError(`Your permissions do not allow you to ${action.replace('-', ' ')} promotions into ${promotion.targetEnvironment}`);
+    if (
+      !(workflow.withActions(promotion, caller).allowedActions ?? []).includes(
+        action,
+      )
+    ) {
+      throw new NotAllowedError(
+        `Your permissions do not allow you to ${action.replace(
+          '-',
+          ' ',
+        )} promotions into ${promotion.targetEnvironment}`,
+      );
     }
     return { promotion, entity, caller };
   }
@@ -410,16 +627,22 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.post('/promotions/:id/cancel', async (req, res) => {
     const { promotion, entity, caller } = await forAction(req, 'cancel');
-    const cancelled = await audited(req, 'promotion-cancel', { promotionId: promotion.id }, () =>
-      workflow.cancel(promotion.id, caller.ref, entity),
+    const cancelled = await audited(
+      req,
+      'promotion-cancel',
+      { promotionId: promotion.id },
+      () => workflow.cancel(promotion.id, caller.ref, entity),
     );
     res.json(workflow.withActions(cancelled, caller));
   });
 
   router.post('/promotions/:id/gates/rerun', async (req, res) => {
     const { promotion, entity, caller } = await forAction(req, 'rerun-gates');
-    const rerun = await audited(req, 'promotion-gates-rerun', { promotionId: promotion.id }, () =>
-      workflow.rerunGates(promotion.id, entity, caller.ref),
+    const rerun = await audited(
+      req,
+      'promotion-gates-rerun',
+      { promotionId: promotion.id },
+      () => workflow.rerunGates(promotion.id, entity, caller.ref),
     );
     res.json(workflow.withActions(rerun, caller));
   });
@@ -432,11 +655,19 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
    */
   async function auditReader(req: express.Request): Promise<AuditRecordKeeper> {
     const credentials = await userCredentials(req);
-    const [decision] = await permissions.authorize([{ permission: promotionAuditReadPermission }], { credentials });
-    if (decision.result !== AuthorizeResult.ALLOW) throw new NotAllowedError('You may not read the promotion audit log');
-    const visibility = catalogVisibility(catalog, credentials, () => auth.getOwnServiceCredentials());
+    const [decision] = await permissions.authorize(
+      [{ permission: promotionAuditReadPermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW)
+      throw new NotAllowedError('You may not read the promotion audit log');
+    const visibility = catalogVisibility(catalog, credentials, () =>
+      auth.getOwnServiceCredentials(),
+    );
     return async records => {
-      const visible = await visibility(records.flatMap(r => (r.entityRef ? [r.entityRef] : [])));
+      const visible = await visibility(
+        records.flatMap(r => (r.entityRef ? [r.entityRef] : [])),
+      );
       return records.filter(r => !r.entityRef || visible(r.entityRef));
     };
   }
@@ -448,7 +679,9 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       format,
       filter: {
         ...filter,
-        ...(filter.entityRef ? { entityRef: normaliseEntityRef(filter.entityRef) } : {}),
+        ...(filter.entityRef
+          ? { entityRef: normaliseEntityRef(filter.entityRef) }
+          : {}),
         action: filter.action as AuditAction | undefined,
       },
     };
@@ -457,7 +690,10 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.get('/audit', async (req, res) => {
     const keep = await auditReader(req);
     const { format, filter } = auditFilter(req.query);
-    if (format) throw new InputError("Invalid audit query: 'format' is for /audit/export");
+    if (format)
+      throw new InputError(
+        "Invalid audit query: 'format' is for /audit/export",
+      );
     res.json(await auditLog.list(filter, keep));
   });
 
@@ -468,7 +704,11 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     // `anchor` is verify's own parameter; the rest is checked as any audit query.
     const { anchor, ...query } = req.query;
     auditFilter(query);
-    const anchors = parse(auditVerifyQuerySchema, { anchor }, 'audit query').anchor;
+    const anchors = parse(
+      auditVerifyQuerySchema,
+      { anchor },
+      'audit query',
+    ).anchor;
     res.json(await auditLog.verify({ anchors }));
   });
 
@@ -476,9 +716,18 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const keep = await auditReader(req);
     const { format = 'jsonl', filter } = auditFilter(req.query);
     const { limit: _limit, ...exportFilter } = filter;
-    res.setHeader('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="promotion-audit.${format}"`);
-    for await (const line of auditLog.export(format, exportFilter, keep)) res.write(line);
+    res.setHeader(
+      'Content-Type',
+      format === 'csv'
+        ? 'text/csv; charset=utf-8'
+        : 'application/x-ndjson; charset=utf-8',
+    );
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="promotion-audit.${format}"`,
+    );
+    for await (const line of auditLog.export(format, exportFilter, keep))
+      res.write(line);
     res.end();
   });
 

@@ -44,48 +44,90 @@ export class DeploymentFollower {
 
   /** The build the deployment source must report: a tag-only pin by the digest it was approved as. */
   private expected(promotion: Promotion) {
-    return promotion.resolvedDigest ? { ...promotion.artifact, digest: promotion.resolvedDigest } : promotion.artifact;
+    return promotion.resolvedDigest
+      ? { ...promotion.artifact, digest: promotion.resolvedDigest }
+      : promotion.artifact;
   }
 
   /** One look at a followed request; it is rescheduled, `deployed` or `failed`. */
-  async follow(promotion: Promotion, entity: Entity, environment: EnvironmentConfig, now: Date): Promise<void> {
+  async follow(
+    promotion: Promotion,
+    entity: Entity,
+    environment: EnvironmentConfig,
+    now: Date,
+  ): Promise<void> {
     const { store, gitops, deployments } = this.options;
-    const audit = { actor: SCHEDULER, entityRef: promotion.entityRef, environment: environment.name };
+    const audit = {
+      actor: SCHEDULER,
+      entityRef: promotion.entityRef,
+      environment: environment.name,
+    };
     if (!environment.deployment) {
       await store.reschedule(promotion.id, 'succeeded', null, null);
       return;
     }
-    const { artifact: pinned } = await gitops.readEnvironment(entity, environment, { withCommit: false });
+    const { artifact: pinned } = await gitops.readEnvironment(
+      entity,
+      environment,
+      { withCommit: false },
+    );
     if (!samePin(pinned, promotion.artifact)) {
-      await store.transition(promotion.id, ['succeeded'], 'succeeded', { nextEvaluationAt: null, deployDeadlineAt: null }, {
-        ...audit,
-        action: 'promotion.deployment-unfollowed',
-        details: { pinnedNow: pinned ?? null, reason: 'a newer change was pinned in the environment' },
-      });
+      await store.transition(
+        promotion.id,
+        ['succeeded'],
+        'succeeded',
+        { nextEvaluationAt: null, deployDeadlineAt: null },
+        {
+          ...audit,
+          action: 'promotion.deployment-unfollowed',
+          details: {
+            pinnedNow: pinned ?? null,
+            reason: 'a newer change was pinned in the environment',
+          },
+        },
+      );
       return;
     }
-    const status = (await deployments.read(entity, environment, { fresh: true }))!;
-    const verdict = deploymentVerdict(environment.name, status, this.expected(promotion));
+    const status = (await deployments.read(entity, environment, {
+      fresh: true,
+    }))!;
+    const verdict = deploymentVerdict(
+      environment.name,
+      status,
+      this.expected(promotion),
+    );
     if (verdict.ready) {
-      await store.transition(promotion.id, ['succeeded'], 'deployed', { nextEvaluationAt: null, deployDeadlineAt: null }, {
-        ...audit,
-        action: 'promotion.deployed',
-        details: deploymentDetails(status),
-      });
+      await store.transition(
+        promotion.id,
+        ['succeeded'],
+        'deployed',
+        { nextEvaluationAt: null, deployDeadlineAt: null },
+        {
+          ...audit,
+          action: 'promotion.deployed',
+          details: deploymentDetails(status),
+        },
+      );
       return;
     }
     if (verdict.final) {
       await this.fail(promotion, `Landed, but ${verdict.message}`, status);
       return;
     }
-    let deadline = promotion.deployment?.deadlineAt ? new Date(promotion.deployment.deadlineAt) : undefined;
+    let deadline = promotion.deployment?.deadlineAt
+      ? new Date(promotion.deployment.deadlineAt)
+      : undefined;
     const timeoutMs = deploymentTimeoutMs(environment);
     if (!deadline) {
       // Manual sync: the clock starts when someone syncs, here or in Argo CD.
       // A source that cannot be asked does not say which kind it is: the
       // clock starts once it answers.
       if (status.error || (status.manualSync && !status.operationRunning)) {
-        await store.reschedule(promotion.id, 'succeeded', new Date(now.getTime() + AWAITING_SYNC_POLL_MS));
+        await store.reschedule(
+          promotion.id,
+          'succeeded',
+          new Date(now.getTime() + AWAITING_SYNC_POLL_MS),
+        );
         return;
       }
       deadline = new Date(now.getTime() + timeoutMs);
@@ -93,12 +135,19 @@ export class DeploymentFollower {
     if (now >= deadline) {
       await this.fail(
         promotion,
-        `${environment.name} did not run ${describeArtifact(promotion.artifact)} healthy within ${formatDuration(timeoutMs)}: ${verdict.message}`,
+        `${environment.name} did not run ${describeArtifact(
+          promotion.artifact,
+        )} healthy within ${formatDuration(timeoutMs)}: ${verdict.message}`,
         status,
       );
       return;
     }
-    await store.reschedule(promotion.id, 'succeeded', new Date(now.getTime() + FOLLOW_POLL_MS), deadline);
+    await store.reschedule(
+      promotion.id,
+      'succeeded',
+      new Date(now.getTime() + FOLLOW_POLL_MS),
+      deadline,
+    );
   }
 
   /**
@@ -109,7 +158,11 @@ export class DeploymentFollower {
   async sync(
     entity: Entity,
     environment: EnvironmentConfig,
-    { actor, entityRef, reason }: { actor: string; entityRef: string; reason?: string },
+    {
+      actor,
+      entityRef,
+      reason,
+    }: { actor: string; entityRef: string; reason?: string },
     now: Date,
   ) {
     const { store, deployments } = this.options;
@@ -123,7 +176,12 @@ export class DeploymentFollower {
       throw error;
     }
     const [followed] = (
-      await store.listPromotions({ entityRef, environment: environment.name, statuses: ['succeeded'], limit: 5 })
+      await store.listPromotions({
+        entityRef,
+        environment: environment.name,
+        statuses: ['succeeded'],
+        limit: 5,
+      })
     ).filter(p => p.deployment);
     const details = {
       application,
@@ -136,16 +194,35 @@ export class DeploymentFollower {
         followed.id,
         ['succeeded'],
         'succeeded',
-        { nextEvaluationAt: now, deployDeadlineAt: new Date(now.getTime() + timeoutMs) },
-        { action: 'promotion.sync-requested', actor, entityRef, environment: environment.name, details },
+        {
+          nextEvaluationAt: now,
+          deployDeadlineAt: new Date(now.getTime() + timeoutMs),
+        },
+        {
+          action: 'promotion.sync-requested',
+          actor,
+          entityRef,
+          environment: environment.name,
+          details,
+        },
       );
     } else {
-      await store.appendAudit({ action: 'promotion.sync-requested', actor, entityRef, environment: environment.name, details });
+      await store.appendAudit({
+        action: 'promotion.sync-requested',
+        actor,
+        entityRef,
+        environment: environment.name,
+        details,
+      });
     }
     return { application, promotionId: followed?.id };
   }
 
-  private async fail(promotion: Promotion, message: string, status: DeploymentStatus) {
+  private async fail(
+    promotion: Promotion,
+    message: string,
+    status: DeploymentStatus,
+  ) {
     this.options.logger.warn(`Promotion ${promotion.id}: ${message}`);
     await this.options.store.transition(
       promotion.id,
@@ -165,7 +242,9 @@ export class DeploymentFollower {
 
 /** How long a landed change in the environment may take to run healthy. */
 function deploymentTimeoutMs(environment: EnvironmentConfig): number {
-  return durationToMilliseconds(environment.deployment!.timeout as HumanDuration);
+  return durationToMilliseconds(
+    environment.deployment!.timeout as HumanDuration,
+  );
 }
 
 /** What the audit keeps of a deployment source's answer. */

@@ -1,8 +1,21 @@
-import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
-import { ConflictError, InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { durationToMilliseconds, HumanDuration, JsonObject } from '@backstage/types';
+import {
+  durationToMilliseconds,
+  HumanDuration,
+  JsonObject,
+} from '@backstage/types';
 import {
   ACTIVE_PROMOTION_STATUSES,
   SUPERSEDABLE_PROMOTION_STATUSES,
@@ -18,13 +31,25 @@ import {
   RollbackPlan,
 } from '@internal/plugin-promotion-common';
 import { EnvironmentConfig, PromotionConfig } from '../config';
-import { approvalsSatisfied, decisionCounts, PromotionStore } from '../database';
+import {
+  approvalsSatisfied,
+  decisionCounts,
+  PromotionStore,
+} from '../database';
 import { PromotionNotifier } from '../notifications';
 import { GateConfigError, GateRunner, summarise } from '../gates';
 import { AppliedChange, GitOpsService } from '../gitops';
-import { PullRequestState, renderPullRequestBody, ScmRetryLaterError } from '../gitops/providers';
+import {
+  PullRequestState,
+  renderPullRequestBody,
+  ScmRetryLaterError,
+} from '../gitops/providers';
 import { GitCommandError } from '../gitops/runGit';
-import { PreparedRegistries, RegistryRequest, RegistryService } from '../registry';
+import {
+  PreparedRegistries,
+  RegistryRequest,
+  RegistryService,
+} from '../registry';
 import { DeploymentService } from '../deployment';
 import { DeploymentFollower } from './DeploymentFollower';
 import { Caller, environmentActions, requestActions } from './allowedActions';
@@ -87,7 +112,8 @@ export class PromotionWorkflow {
     },
   ) {
     this.registries = options.registries ?? new RegistryService(options.config);
-    this.deployments = options.deployments ?? new DeploymentService({ config: options.config });
+    this.deployments =
+      options.deployments ?? new DeploymentService({ config: options.config });
     this.follower = new DeploymentFollower({
       store: options.store,
       gitops: options.gitops,
@@ -105,16 +131,22 @@ export class PromotionWorkflow {
   }
 
   private environment(entity: Entity, name: string): EnvironmentConfig {
-    const environment = this.options.gitops.targets.environmentsFor(entity).find(env => env.name === name);
+    const environment = this.options.gitops.targets
+      .environmentsFor(entity)
+      .find(env => env.name === name);
     if (!environment) {
-      throw new NotFoundError(`${stringifyEntityRef(entity)} has no environment '${name}'`);
+      throw new NotFoundError(
+        `${stringifyEntityRef(entity)} has no environment '${name}'`,
+      );
     }
     return environment;
   }
 
   /** The entity's pipeline, by name. */
   environmentNames(entity: Entity): string[] {
-    return this.options.gitops.targets.environmentsFor(entity).map(env => env.name);
+    return this.options.gitops.targets
+      .environmentsFor(entity)
+      .map(env => env.name);
   }
 
   /**
@@ -136,7 +168,9 @@ export class PromotionWorkflow {
       environments: await Promise.all(
         environments.map(async (environment, index) => {
           const [pin, deployment] = await Promise.all([
-            this.options.gitops.readEnvironment(entity, environment, { snapshot }),
+            this.options.gitops.readEnvironment(entity, environment, {
+              snapshot,
+            }),
             this.deployments.read(entity, environment),
           ]);
           return {
@@ -150,7 +184,9 @@ export class PromotionWorkflow {
               held: holds.has(environment.name),
               manualSync: !!deployment?.manualSync,
             }),
-            ...(holds.has(environment.name) ? { hold: holds.get(environment.name) } : {}),
+            ...(holds.has(environment.name)
+              ? { hold: holds.get(environment.name) }
+              : {}),
             ...(deployment ? { deployment } : {}),
           };
         }),
@@ -162,12 +198,19 @@ export class PromotionWorkflow {
   withActions(promotion: Promotion, caller: Caller): Promotion {
     return {
       ...promotion,
-      allowedActions: requestActions(caller, promotion, this.approvalRule(promotion.targetEnvironment, promotion.kind)),
+      allowedActions: requestActions(
+        caller,
+        promotion,
+        this.approvalRule(promotion.targetEnvironment, promotion.kind),
+      ),
     };
   }
 
   /** The versions that ran in one environment of the entity, newest first. */
-  async getHistory(entity: Entity, environmentName: string): Promise<EnvironmentHistory> {
+  async getHistory(
+    entity: Entity,
+    environmentName: string,
+  ): Promise<EnvironmentHistory> {
     const environment = this.environment(entity, environmentName);
     return {
       entityRef: stringifyEntityRef(entity),
@@ -212,23 +255,39 @@ export class PromotionWorkflow {
   private async stillNeedsApproval(promotion: Promotion): Promise<boolean> {
     const rule = this.approvalRule(promotion.targetEnvironment, promotion.kind);
     // A bypassed approval wait stays bypassed when gates send the request back to gating.
-    if (rule.required === 0 || promotion.bypass?.skipped.includes('approvals')) return false;
-    const decisions = (await this.options.store.listDecisions([promotion.id])).get(promotion.id) ?? [];
+    if (rule.required === 0 || promotion.bypass?.skipped.includes('approvals'))
+      return false;
+    const decisions =
+      (await this.options.store.listDecisions([promotion.id])).get(
+        promotion.id,
+      ) ?? [];
     return !approvalsSatisfied(decisions, promotion, rule);
   }
 
   /** The approval rule of an environment for a kind of request, from config. */
   approvalRule(environmentName: string, kind: PromotionKind = 'promotion') {
-    const environment = this.options.config.environments.find(env => env.name === environmentName);
-    if (kind === 'rollback' && environment?.rollback?.requireApproval === false) {
+    const environment = this.options.config.environments.find(
+      env => env.name === environmentName,
+    );
+    if (
+      kind === 'rollback' &&
+      environment?.rollback?.requireApproval === false
+    ) {
       return { required: 0, allowSelfApproval: false };
     }
     const approval = environment?.approval;
-    return { required: approval?.required ?? 0, allowSelfApproval: approval?.allowSelfApproval ?? false };
+    return {
+      required: approval?.required ?? 0,
+      allowSelfApproval: approval?.allowSelfApproval ?? false,
+    };
   }
 
   /** The checks of a request, before any permission or write. */
-  async resolve(entity: Entity, request: CreatePromotionRequest, kind: RequesterKind): Promise<ResolvedRequest> {
+  async resolve(
+    entity: Entity,
+    request: CreatePromotionRequest,
+    kind: RequesterKind,
+  ): Promise<ResolvedRequest> {
     const resolved = await resolveRequest({
       entity,
       request,
@@ -240,8 +299,15 @@ export class PromotionWorkflow {
   }
 
   /** A tag-only pin gets the digest its tag names in the target's registry, where one is configured. */
-  private async withResolvedDigest(entity: Entity, resolved: ResolvedRequest): Promise<ResolvedRequest> {
-    const resolvedDigest = await this.registries.resolveTag(entity, resolved.target, resolved.artifact);
+  private async withResolvedDigest(
+    entity: Entity,
+    resolved: ResolvedRequest,
+  ): Promise<ResolvedRequest> {
+    const resolvedDigest = await this.registries.resolveTag(
+      entity,
+      resolved.target,
+      resolved.artifact,
+    );
     return resolvedDigest ? { ...resolved, resolvedDigest } : resolved;
   }
 
@@ -252,7 +318,10 @@ export class PromotionWorkflow {
    * supersede. The dry run and the real request share it, so a plan never
    * promises what the request would refuse.
    */
-  private async admit(resolved: ResolvedRequest, kind: PromotionKind = 'promotion'): Promise<{ supersedes: Promotion[] }> {
+  private async admit(
+    resolved: ResolvedRequest,
+    kind: PromotionKind = 'promotion',
+  ): Promise<{ supersedes: Promotion[] }> {
     const { target } = resolved;
     if (
       this.approvalRule(target.name, kind).required > 0 &&
@@ -268,7 +337,9 @@ export class PromotionWorkflow {
       environment: target.name,
       statuses: [...ACTIVE_PROMOTION_STATUSES],
     });
-    const busy = open.find(p => !SUPERSEDABLE_PROMOTION_STATUSES.includes(p.status));
+    const busy = open.find(
+      p => !SUPERSEDABLE_PROMOTION_STATUSES.includes(p.status),
+    );
     if (busy) {
       throw new ConflictError(
         `A promotion of ${resolved.entityRef} into ${target.name} is already ${busy.status} (${busy.id}); wait for it to finish`,
@@ -281,7 +352,11 @@ export class PromotionWorkflow {
    * What a dry run shows of any request: the gates as they would be
    * evaluated now, the approvals needed, what it supersedes and the diff.
    */
-  private async planParts(entity: Entity, resolved: ResolvedRequest, kind: PromotionKind) {
+  private async planParts(
+    entity: Entity,
+    resolved: ResolvedRequest,
+    kind: PromotionKind,
+  ) {
     const { supersedes } = await this.admit(resolved, kind);
     const rule = this.approvalRule(resolved.target.name, kind);
     const registry = this.registries.plan({
@@ -292,7 +367,14 @@ export class PromotionWorkflow {
       resolvedDigest: resolved.resolvedDigest,
     });
     const [gateRuns, changes] = await Promise.all([
-      this.evaluateGates(entity, resolved.target.name, async () => resolved, this.now(), undefined, kind),
+      this.evaluateGates(
+        entity,
+        resolved.target.name,
+        async () => resolved,
+        this.now(),
+        undefined,
+        kind,
+      ),
       this.options.gitops.planPromotion(
         entity,
         resolved.target,
@@ -306,14 +388,19 @@ export class PromotionWorkflow {
       allowSelfApproval: rule.allowSelfApproval,
       supersedes: supersedes.map(p => p.id),
       delivery: resolved.target.delivery,
-      ...(resolved.resolvedDigest ? { resolvedDigest: resolved.resolvedDigest } : {}),
+      ...(resolved.resolvedDigest
+        ? { resolvedDigest: resolved.resolvedDigest }
+        : {}),
       ...(registry ? { registry } : {}),
       changes,
     };
   }
 
   /** A dry run: gate results, approvals needed and the exact diff; nothing is written. */
-  async plan(entity: Entity, resolved: ResolvedRequest): Promise<PromotionPlan> {
+  async plan(
+    entity: Entity,
+    resolved: ResolvedRequest,
+  ): Promise<PromotionPlan> {
     return {
       entityRef: resolved.entityRef,
       sourceEnvironment: resolved.sourceName,
@@ -343,7 +430,8 @@ export class PromotionWorkflow {
     const { artifact, target } = resolved;
     // The store checks again in its transaction; this names what gets superseded.
     const { supersedes } = await this.admit(resolved, request.kind);
-    const expiresAfter = (target.approval?.expiresAfter ?? this.options.config.requestExpiresAfter) as HumanDuration;
+    const expiresAfter = (target.approval?.expiresAfter ??
+      this.options.config.requestExpiresAfter) as HumanDuration;
     const promotion = await this.options.store.createPromotion(
       {
         kind: request.kind,
@@ -354,7 +442,9 @@ export class PromotionWorkflow {
         reason: request.reason,
         requestedBy: requester.ref,
         requesterKind: requester.kind,
-        expiresAt: new Date(this.now().getTime() + durationToMilliseconds(expiresAfter)),
+        expiresAt: new Date(
+          this.now().getTime() + durationToMilliseconds(expiresAfter),
+        ),
         hold: request.hold,
         replaces: request.replaces,
         resolvedDigest: resolved.resolvedDigest,
@@ -368,23 +458,33 @@ export class PromotionWorkflow {
           kind: request.kind,
           artifact,
           reason: request.reason ?? null,
-          ...(resolved.resolvedDigest ? { resolvedDigest: resolved.resolvedDigest } : {}),
+          ...(resolved.resolvedDigest
+            ? { resolvedDigest: resolved.resolvedDigest }
+            : {}),
           ...request.details,
         },
       },
     );
     // Whoever asked for a request that this one replaced hears of it (not the
     // person replacing their own request).
-    for (const older of supersedes.filter(p => p.requestedBy !== requester.ref)) {
+    for (const older of supersedes.filter(
+      p => p.requestedBy !== requester.ref,
+    )) {
       const current = await this.options.store.getPromotion(older.id);
-      if (current?.status === 'superseded') await this.announce(current, older.status);
+      if (current?.status === 'superseded')
+        await this.announce(current, older.status);
     }
     this.track(this.advance(promotion.id, entity));
     return promotion;
   }
 
   /** Stores a promotion request and starts moving it on. */
-  request(entity: Entity, resolved: ResolvedRequest, requester: Requester, reason?: string): Promise<Promotion> {
+  request(
+    entity: Entity,
+    resolved: ResolvedRequest,
+    requester: Requester,
+    reason?: string,
+  ): Promise<Promotion> {
     return this.createRequest(entity, resolved, requester, {
       kind: 'promotion',
       reason,
@@ -393,7 +493,10 @@ export class PromotionWorkflow {
   }
 
   /** Checks a rollback against the environment's history and analyses its impact. */
-  async resolveRollback(entity: Entity, request: CreateRollbackRequest): Promise<ResolvedRollback> {
+  async resolveRollback(
+    entity: Entity,
+    request: CreateRollbackRequest,
+  ): Promise<ResolvedRollback> {
     const rollback = await resolveRollback({
       entity,
       request,
@@ -401,11 +504,17 @@ export class PromotionWorkflow {
       gitops: this.options.gitops,
       now: this.now(),
     });
-    return { ...rollback, resolved: await this.withResolvedDigest(entity, rollback.resolved) };
+    return {
+      ...rollback,
+      resolved: await this.withResolvedDigest(entity, rollback.resolved),
+    };
   }
 
   /** A rollback's dry run: its impact, the windows, the approvals it needs and the diff; nothing is written. */
-  async planRollback(entity: Entity, { resolved, impact }: ResolvedRollback): Promise<RollbackPlan> {
+  async planRollback(
+    entity: Entity,
+    { resolved, impact }: ResolvedRollback,
+  ): Promise<RollbackPlan> {
     return {
       entityRef: resolved.entityRef,
       environment: resolved.target.name,
@@ -429,7 +538,9 @@ export class PromotionWorkflow {
     reason: string,
   ): Promise<Promotion> {
     if (impact.recommendation === 'blocked') {
-      throw new ConflictError(`This rollback is blocked: ${impact.reasons.join('; ')}`);
+      throw new ConflictError(
+        `This rollback is blocked: ${impact.reasons.join('; ')}`,
+      );
     }
     return this.createRequest(entity, resolved, requester, {
       kind: 'rollback',
@@ -448,19 +559,47 @@ export class PromotionWorkflow {
    * The Sync action of a manual-sync Argo CD environment: Argo CD applies
    * what the branch holds now. The caller has checked the sync permission.
    */
-  async sync(entity: Entity, environmentName: string, actor: string, reason?: string) {
+  async sync(
+    entity: Entity,
+    environmentName: string,
+    actor: string,
+    reason?: string,
+  ) {
     const environment = this.environment(entity, environmentName);
     const entityRef = stringifyEntityRef(entity);
-    const outcome = await this.follower.sync(entity, environment, { actor, entityRef, reason }, this.now());
-    if (outcome.promotionId) this.track(this.advance(outcome.promotionId, entity));
-    return { ...outcome, deployment: (await this.deployments.read(entity, environment, { fresh: true }))! };
+    const outcome = await this.follower.sync(
+      entity,
+      environment,
+      { actor, entityRef, reason },
+      this.now(),
+    );
+    if (outcome.promotionId)
+      this.track(this.advance(outcome.promotionId, entity));
+    return {
+      ...outcome,
+      deployment: (await this.deployments.read(entity, environment, {
+        fresh: true,
+      }))!,
+    };
   }
 
   /** Lets automatic promotion into the environment resume after a rollback. */
-  async releaseHold(entity: Entity, environmentName: string, actor: string): Promise<void> {
+  async releaseHold(
+    entity: Entity,
+    environmentName: string,
+    actor: string,
+  ): Promise<void> {
     const environment = this.environment(entity, environmentName);
-    if (!(await this.options.store.releaseHold(stringifyEntityRef(entity), environment.name, actor))) {
-      throw new ConflictError(`${environment.name} of ${stringifyEntityRef(entity)} is not held`);
+    if (
+      !(await this.options.store.releaseHold(
+        stringifyEntityRef(entity),
+        environment.name,
+        actor,
+      ))
+    ) {
+      throw new ConflictError(
+        `${environment.name} of ${stringifyEntityRef(entity)} is not held`,
+      );
     }
   }
 
@@ -468,9 +607,14 @@ export class PromotionWorkflow {
    * Cancels a request that has not started executing, or one whose pull
    * request waits to be merged (the pull request is closed first).
    */
-  async cancel(id: string, actor: string, knownEntity?: Entity): Promise<Promotion> {
+  async cancel(
+    id: string,
+    actor: string,
+    knownEntity?: Entity,
+  ): Promise<Promotion> {
     const before = await this.options.store.getPromotion(id);
-    if (before?.status === 'awaiting-merge') return this.cancelPullRequest(before, actor, knownEntity);
+    if (before?.status === 'awaiting-merge')
+      return this.cancelPullRequest(before, actor, knownEntity);
     const promotion = await this.options.store.transition(
       id,
       ['gating', 'awaiting-approval', 'approved'],
@@ -480,10 +624,15 @@ export class PromotionWorkflow {
     );
     if (!promotion) {
       const current = await this.options.store.getPromotion(id);
-      throw new ConflictError(`Promotion ${id} is ${current?.status ?? 'unknown'} and can no longer be cancelled`);
+      throw new ConflictError(
+        `Promotion ${id} is ${
+          current?.status ?? 'unknown'
+        } and can no longer be cancelled`,
+      );
     }
     // Someone other than the requester may have cancelled it; the requester hears of it.
-    if (actor !== promotion.requestedBy) await this.options.notifier?.outcome(promotion);
+    if (actor !== promotion.requestedBy)
+      await this.options.notifier?.outcome(promotion);
     return promotion;
   }
 
@@ -492,20 +641,33 @@ export class PromotionWorkflow {
    * request. One merged meanwhile has landed: the request then moves on to
    * `succeeded` and the cancel is refused.
    */
-  private async cancelPullRequest(promotion: Promotion, actor: string, knownEntity?: Entity): Promise<Promotion> {
-    const entity = knownEntity ?? (await this.options.loadEntity(promotion.entityRef));
+  private async cancelPullRequest(
+    promotion: Promotion,
+    actor: string,
+    knownEntity?: Entity,
+  ): Promise<Promotion> {
+    const entity =
+      knownEntity ?? (await this.options.loadEntity(promotion.entityRef));
     const ref = promotion.pullRequest;
     if (!entity || !ref) {
-      throw new ConflictError(`Promotion ${promotion.id} has no pull request to close; it can no longer be cancelled`);
+      throw new ConflictError(
+        `Promotion ${promotion.id} has no pull request to close; it can no longer be cancelled`,
+      );
     }
     const environment = this.environment(entity, promotion.targetEnvironment);
-    const pr = { url: ref.url, number: ref.number, provider: ref.provider ?? 'github' };
+    const pr = {
+      url: ref.url,
+      number: ref.number,
+      provider: ref.provider ?? 'github',
+    };
     try {
       await this.options.gitops.closePullRequest(entity, environment, pr);
     } catch (error) {
       if (error instanceof ConflictError) {
         this.track(this.advance(promotion.id, entity));
-        throw new ConflictError(`${ref.url} was merged already: the promotion has landed and cannot be cancelled`);
+        throw new ConflictError(
+          `${ref.url} was merged already: the promotion has landed and cannot be cancelled`,
+        );
       }
       throw error;
     }
@@ -514,13 +676,22 @@ export class PromotionWorkflow {
       ['awaiting-merge'],
       'cancelled',
       { nextEvaluationAt: null },
-      { action: 'promotion.cancelled', actor, details: { pullRequestUrl: ref.url, pullRequestClosed: true } },
+      {
+        action: 'promotion.cancelled',
+        actor,
+        details: { pullRequestUrl: ref.url, pullRequestClosed: true },
+      },
     );
     if (!cancelled) {
       const current = await this.options.store.getPromotion(promotion.id);
-      throw new ConflictError(`Promotion ${promotion.id} is ${current?.status ?? 'unknown'} and can no longer be cancelled`);
+      throw new ConflictError(
+        `Promotion ${promotion.id} is ${
+          current?.status ?? 'unknown'
+        } and can no longer be cancelled`,
+      );
     }
-    if (actor !== cancelled.requestedBy) await this.options.notifier?.outcome(cancelled);
+    if (actor !== cancelled.requestedBy)
+      await this.options.notifier?.outcome(cancelled);
     return cancelled;
   }
 
@@ -532,12 +703,18 @@ export class PromotionWorkflow {
   async decide(
     id: string,
     approver: string,
-    decision: { decision: 'approve' | 'reject'; comment?: string; digest?: string },
+    decision: {
+      decision: 'approve' | 'reject';
+      comment?: string;
+      digest?: string;
+    },
   ): Promise<Promotion> {
     const before = await this.options.store.getPromotion(id);
     if (!before) throw new NotFoundError(`No promotion ${id}`);
     if (new Date(before.expiresAt) <= this.now()) {
-      throw new ConflictError(`Promotion ${id} expired at ${before.expiresAt}; request it again`);
+      throw new ConflictError(
+        `Promotion ${id} expired at ${before.expiresAt}; request it again`,
+      );
     }
     const outcome = await this.options.store.recordDecision(
       id,
@@ -556,40 +733,69 @@ export class PromotionWorkflow {
    * mandatory reason. Loudly recorded (audit, commit trailers, UI) and the
    * approvers are told after the fact.
    */
-  async bypass(id: string, entity: Entity, by: string, reason: string): Promise<Promotion> {
+  async bypass(
+    id: string,
+    entity: Entity,
+    by: string,
+    reason: string,
+  ): Promise<Promotion> {
     const before = await this.options.store.getPromotion(id);
     if (!before) throw new NotFoundError(`No promotion ${id}`);
     if (before.status !== 'gating' && before.status !== 'awaiting-approval') {
-      throw new ConflictError(`Promotion ${id} is ${before.status}; only a request that waits on gates or approvals can be bypassed`);
+      throw new ConflictError(
+        `Promotion ${id} is ${before.status}; only a request that waits on gates or approvals can be bypassed`,
+      );
     }
     // A bypass skips one thing: the gates of a gating request (it then still
     // waits for the approvals it needs), or the wait for approval.
     let to: Promotion['status'] = 'approved';
-    if (before.status === 'gating' && (await this.stillNeedsApproval(before))) to = 'awaiting-approval';
+    if (before.status === 'gating' && (await this.stillNeedsApproval(before)))
+      to = 'awaiting-approval';
     const bypassed = await this.options.store.bypass(id, before.status, to, {
       by,
       reason,
       skipped: before.status === 'gating' ? 'gates' : 'approvals',
     });
     if (!bypassed) {
-      throw new ConflictError(`Promotion ${id} is ${before.status}; only a request that waits on gates or approvals can be bypassed`);
+      throw new ConflictError(
+        `Promotion ${id} is ${before.status}; only a request that waits on gates or approvals can be bypassed`,
+      );
     }
-    await this.options.notifier?.bypassed(bypassed, entity, this.environment(entity, bypassed.targetEnvironment));
-    if (to === 'awaiting-approval') await this.announce(bypassed, before.status, entity);
+    await this.options.notifier?.bypassed(
+      bypassed,
+      entity,
+      this.environment(entity, bypassed.targetEnvironment),
+    );
+    if (to === 'awaiting-approval')
+      await this.announce(bypassed, before.status, entity);
     else this.track(this.advance(id, entity));
     return (await this.getPromotion(id))!;
   }
 
   /** Evaluates a gating request's gates again now (after a fix, or to see a pending gate move). */
-  async rerunGates(id: string, entity: Entity, actor: string): Promise<Promotion> {
+  async rerunGates(
+    id: string,
+    entity: Entity,
+    actor: string,
+  ): Promise<Promotion> {
     // Who asked is recorded even when the gates then say what they said before.
-    const promotion = await this.options.store.transition(id, ['gating'], 'gating', {}, {
-      action: 'promotion.gates-rerun',
-      actor,
-    });
+    const promotion = await this.options.store.transition(
+      id,
+      ['gating'],
+      'gating',
+      {},
+      {
+        action: 'promotion.gates-rerun',
+        actor,
+      },
+    );
     if (!promotion) {
       const current = await this.options.store.getPromotion(id);
-      throw new ConflictError(`Promotion ${id} is ${current?.status ?? 'unknown'}; gates run again only while it is gating`);
+      throw new ConflictError(
+        `Promotion ${id} is ${
+          current?.status ?? 'unknown'
+        }; gates run again only while it is gating`,
+      );
     }
     await this.advance(id, entity);
     return (await this.getPromotion(id))!;
@@ -603,7 +809,9 @@ export class PromotionWorkflow {
   advance(id: string, entity?: Entity): Promise<void> {
     let run = this.advancing.get(id);
     if (!run) {
-      run = this.advanceOnce(id, entity).finally(() => this.advancing.delete(id));
+      run = this.advanceOnce(id, entity).finally(() =>
+        this.advancing.delete(id),
+      );
       this.advancing.set(id, run);
     }
     return run;
@@ -621,12 +829,22 @@ export class PromotionWorkflow {
   }
 
   /** Tells people what changed: approvers when approval is wanted, the requester on outcomes. */
-  private async announce(promotion: Promotion, previous: Promotion['status'], knownEntity?: Entity) {
+  private async announce(
+    promotion: Promotion,
+    previous: Promotion['status'],
+    knownEntity?: Entity,
+  ) {
     const { notifier } = this.options;
     if (!notifier || promotion.status === previous) return;
     if (promotion.status === 'awaiting-approval') {
-      const entity = knownEntity ?? (await this.options.loadEntity(promotion.entityRef));
-      if (entity) await notifier.approvalWanted(promotion, entity, this.environment(entity, promotion.targetEnvironment));
+      const entity =
+        knownEntity ?? (await this.options.loadEntity(promotion.entityRef));
+      if (entity)
+        await notifier.approvalWanted(
+          promotion,
+          entity,
+          this.environment(entity, promotion.targetEnvironment),
+        );
     } else {
       await notifier.outcome(promotion);
     }
@@ -639,25 +857,45 @@ export class PromotionWorkflow {
       const promotion = await store.getPromotion(id);
       if (!promotion) return;
       // A landed request moves on while its deployment is followed.
-      if (!ACTIVE_PROMOTION_STATUSES.includes(promotion.status) && !promotion.deployment) return;
+      if (
+        !ACTIVE_PROMOTION_STATUSES.includes(promotion.status) &&
+        !promotion.deployment
+      )
+        return;
       const now = this.now();
-      if (['gating', 'awaiting-approval', 'approved'].includes(promotion.status) && new Date(promotion.expiresAt) < now) {
-        await store.transition(id, [promotion.status], 'expired', { nextEvaluationAt: null }, {
-          action: 'promotion.expired',
-          actor: SCHEDULER,
-          entityRef: promotion.entityRef,
-          environment: promotion.targetEnvironment,
-        });
+      if (
+        ['gating', 'awaiting-approval', 'approved'].includes(
+          promotion.status,
+        ) &&
+        new Date(promotion.expiresAt) < now
+      ) {
+        await store.transition(
+          id,
+          [promotion.status],
+          'expired',
+          { nextEvaluationAt: null },
+          {
+            action: 'promotion.expired',
+            actor: SCHEDULER,
+            entityRef: promotion.entityRef,
+            environment: promotion.targetEnvironment,
+          },
+        );
         return;
       }
-      const entity = knownEntity ?? (await this.options.loadEntity(promotion.entityRef));
+      const entity =
+        knownEntity ?? (await this.options.loadEntity(promotion.entityRef));
       if (!entity) {
         if (promotion.status === 'succeeded') {
           // Landed already: nothing to fail, only nothing more to follow.
           await store.reschedule(id, 'succeeded', null, null);
           return;
         }
-        await this.fail(promotion, ACTIVE_PROMOTION_STATUSES.filter(s => s !== 'awaiting-merge'), `Entity ${promotion.entityRef} no longer exists`);
+        await this.fail(
+          promotion,
+          ACTIVE_PROMOTION_STATUSES.filter(s => s !== 'awaiting-merge'),
+          `Entity ${promotion.entityRef} no longer exists`,
+        );
         return;
       }
       const moved = await this.step(promotion, entity, now, gatesJustPassed);
@@ -667,13 +905,21 @@ export class PromotionWorkflow {
   }
 
   /** One transition; resolves true when the request moved and may move again now. */
-  private async step(promotion: Promotion, entity: Entity, now: Date, gatesJustPassed: boolean): Promise<boolean> {
+  private async step(
+    promotion: Promotion,
+    entity: Entity,
+    now: Date,
+    gatesJustPassed: boolean,
+  ): Promise<boolean> {
     switch (promotion.status) {
       case 'gating':
         return this.gate(promotion, entity, now);
       case 'approved':
         // A rollback lands only on the environment its impact was shown for.
-        if (promotion.kind === 'rollback' && !(await this.rollbackStillApplies(promotion, entity))) {
+        if (
+          promotion.kind === 'rollback' &&
+          !(await this.rollbackStillApplies(promotion, entity))
+        ) {
           return false;
         }
         // Windows, freezes and source-match may have changed while people
@@ -694,7 +940,12 @@ export class PromotionWorkflow {
       case 'awaiting-merge':
         return this.checkMerge(promotion, entity, now);
       case 'succeeded':
-        await this.follower.follow(promotion, entity, this.environment(entity, promotion.targetEnvironment), now);
+        await this.follower.follow(
+          promotion,
+          entity,
+          this.environment(entity, promotion.targetEnvironment),
+          now,
+        );
         return false;
       default:
         // awaiting-approval moves on by approvals, not by time.
@@ -702,7 +953,11 @@ export class PromotionWorkflow {
     }
   }
 
-  private async gate(promotion: Promotion, entity: Entity, now: Date): Promise<boolean> {
+  private async gate(
+    promotion: Promotion,
+    entity: Entity,
+    now: Date,
+  ): Promise<boolean> {
     const { store } = this.options;
     const target = this.environment(entity, promotion.targetEnvironment);
     let runs: GateRun[];
@@ -710,12 +965,24 @@ export class PromotionWorkflow {
       runs = await this.evaluateRequestGates(promotion, entity, now);
     } catch (error) {
       if (isPermanent(error)) {
-        await this.fail(promotion, ['gating'], `Gates could not run: ${errorMessage(error)}`);
+        await this.fail(
+          promotion,
+          ['gating'],
+          `Gates could not run: ${errorMessage(error)}`,
+        );
       } else {
         // The repository or a gate's service may be back in a minute; a
         // retry is not a change of state, so it is logged, not audited.
-        this.options.logger.warn(`Promotion ${promotion.id}: gates could not run (${errorMessage(error)}); trying again in a minute`);
-        await store.reschedule(promotion.id, 'gating', new Date(now.getTime() + RETRY_MS));
+        this.options.logger.warn(
+          `Promotion ${promotion.id}: gates could not run (${errorMessage(
+            error,
+          )}); trying again in a minute`,
+        );
+        await store.reschedule(
+          promotion.id,
+          'gating',
+          new Date(now.getTime() + RETRY_MS),
+        );
       }
       return false;
     }
@@ -732,7 +999,11 @@ export class PromotionWorkflow {
       // Pending gates are looked at again when they can pass; failed ones
       // wait for a re-run, a cancel or the request's expiry. The runs were
       // recorded (and audited) above: this only sets the next look.
-      await store.reschedule(promotion.id, 'gating', summary.nextRetryAt ? new Date(summary.nextRetryAt) : null);
+      await store.reschedule(
+        promotion.id,
+        'gating',
+        summary.nextRetryAt ? new Date(summary.nextRetryAt) : null,
+      );
       return false;
     }
     const needsApproval = await this.stillNeedsApproval(promotion);
@@ -742,11 +1013,17 @@ export class PromotionWorkflow {
       needsApproval ? 'awaiting-approval' : 'approved',
       { nextEvaluationAt: null },
       {
-        action: needsApproval ? 'promotion.gates-evaluated' : 'promotion.approved',
+        action: needsApproval
+          ? 'promotion.gates-evaluated'
+          : 'promotion.approved',
         actor: SCHEDULER,
         entityRef: promotion.entityRef,
         environment: promotion.targetEnvironment,
-        details: { passed: true, approvalsRequired: this.approvalRule(target.name, promotion.kind).required },
+        details: {
+          passed: true,
+          approvalsRequired: this.approvalRule(target.name, promotion.kind)
+            .required,
+        },
       },
     );
     return !!moved && !needsApproval;
@@ -757,25 +1034,42 @@ export class PromotionWorkflow {
    * asked for; if something else landed meanwhile, going back now would back
    * out more than the impact analysis showed, so the rollback fails instead.
    */
-  private async rollbackStillApplies(promotion: Promotion, entity: Entity): Promise<boolean> {
+  private async rollbackStillApplies(
+    promotion: Promotion,
+    entity: Entity,
+  ): Promise<boolean> {
     const expected = promotion.replaces;
     if (!expected) return true;
     const environment = this.environment(entity, promotion.targetEnvironment);
-    const { artifact } = await this.options.gitops.readEnvironment(entity, environment, { withCommit: false });
+    const { artifact } = await this.options.gitops.readEnvironment(
+      entity,
+      environment,
+      { withCommit: false },
+    );
     const same =
-      !!artifact && (expected.digest ? artifact.digest === expected.digest : artifact.tag === expected.tag);
+      !!artifact &&
+      (expected.digest
+        ? artifact.digest === expected.digest
+        : artifact.tag === expected.tag);
     if (same) return true;
-    const describe = (a: Promotion['artifact'] | null) => (a ? a.tag ?? a.digest : 'nothing');
+    const describe = (a: Promotion['artifact'] | null) =>
+      a ? a.tag ?? a.digest : 'nothing';
     await this.fail(
       promotion,
       ['approved'],
-      `${environment.name} runs ${describe(artifact)} now, not ${describe(expected)} as when the rollback was asked for; ask again to see its impact`,
+      `${environment.name} runs ${describe(artifact)} now, not ${describe(
+        expected,
+      )} as when the rollback was asked for; ask again to see its impact`,
     );
     return false;
   }
 
   /** Evaluates a stored request's gates, as of `now`. */
-  private evaluateRequestGates(promotion: Promotion, entity: Entity, now: Date): Promise<GateRun[]> {
+  private evaluateRequestGates(
+    promotion: Promotion,
+    entity: Entity,
+    now: Date,
+  ): Promise<GateRun[]> {
     return this.evaluateGates(
       entity,
       promotion.targetEnvironment,
@@ -787,7 +1081,11 @@ export class PromotionWorkflow {
   }
 
   /** Re-evaluates an approved request's gates; sends it back to gating when they no longer pass. */
-  private async gatesStillPass(promotion: Promotion, entity: Entity, now: Date): Promise<boolean> {
+  private async gatesStillPass(
+    promotion: Promotion,
+    entity: Entity,
+    now: Date,
+  ): Promise<boolean> {
     const runs = await this.evaluateRequestGates(promotion, entity, now);
     if (runs.length === 0) return true;
     const summary = summarise(runs, now);
@@ -800,23 +1098,42 @@ export class PromotionWorkflow {
     });
     if (summary.passed) return true;
     const next = summary.nextRetryAt ? new Date(summary.nextRetryAt) : null;
-    await this.options.store.transition(promotion.id, ['approved'], 'gating', { nextEvaluationAt: next }, {
-      action: 'promotion.gates-evaluated',
-      actor: SCHEDULER,
-      details: { passed: false, beforeExecution: true },
-    });
+    await this.options.store.transition(
+      promotion.id,
+      ['approved'],
+      'gating',
+      { nextEvaluationAt: next },
+      {
+        action: 'promotion.gates-evaluated',
+        actor: SCHEDULER,
+        details: { passed: false, beforeExecution: true },
+      },
+    );
     return false;
   }
 
-  private async execute(promotion: Promotion, entity: Entity, now: Date): Promise<boolean> {
+  private async execute(
+    promotion: Promotion,
+    entity: Entity,
+    now: Date,
+  ): Promise<boolean> {
     const { store, gitops, logger, instanceId } = this.options;
-    const claimed = await store.claimExecution(promotion.id, instanceId, new Date(now.getTime() + this.leaseMs), now, {
-      action: 'promotion.executing',
-      actor: SCHEDULER,
-      entityRef: promotion.entityRef,
-      environment: promotion.targetEnvironment,
-      details: { leaseOwner: instanceId, takeover: promotion.status === 'executing' },
-    });
+    const claimed = await store.claimExecution(
+      promotion.id,
+      instanceId,
+      new Date(now.getTime() + this.leaseMs),
+      now,
+      {
+        action: 'promotion.executing',
+        actor: SCHEDULER,
+        entityRef: promotion.entityRef,
+        environment: promotion.targetEnvironment,
+        details: {
+          leaseOwner: instanceId,
+          takeover: promotion.status === 'executing',
+        },
+      },
+    );
     if (!claimed) return false;
     const environment = this.environment(entity, claimed.targetEnvironment);
     const registryRequest = this.registryRequest(claimed, entity, environment);
@@ -838,8 +1155,15 @@ export class PromotionWorkflow {
           kind: claimed.kind,
           reason: claimed.reason,
           trailers: {
-            ...(claimed.bypass ? { 'Bypassed-By': claimed.bypass.by, 'Bypass-Reason': claimed.bypass.reason.replace(/\s+/g, ' ') } : {}),
-            ...(!claimed.artifact.digest && prepared?.digest ? { 'Artifact-Digest': prepared.digest } : {}),
+            ...(claimed.bypass
+              ? {
+                  'Bypassed-By': claimed.bypass.by,
+                  'Bypass-Reason': claimed.bypass.reason.replace(/\s+/g, ' '),
+                }
+              : {}),
+            ...(!claimed.artifact.digest && prepared?.digest
+              ? { 'Artifact-Digest': prepared.digest }
+              : {}),
             'Audit-Head': await store.auditHead(),
           },
           pullRequest:
@@ -852,22 +1176,43 @@ export class PromotionWorkflow {
       if (error instanceof ScmRetryLaterError) {
         // Rate-limited: keep the claim until the host says to come back;
         // the scheduler takes the request over when that lease runs out.
-        await store.transition(claimed.id, ['executing'], 'executing', {
-          lease: { owner: instanceId, expiresAt: error.retryAt },
-        }, {
-          action: 'promotion.executing',
-          actor: SCHEDULER,
-          details: { retryAt: error.retryAt.toISOString(), reason: errorMessage(error) },
-        }, instanceId);
+        await store.transition(
+          claimed.id,
+          ['executing'],
+          'executing',
+          {
+            lease: { owner: instanceId, expiresAt: error.retryAt },
+          },
+          {
+            action: 'promotion.executing',
+            actor: SCHEDULER,
+            details: {
+              retryAt: error.retryAt.toISOString(),
+              reason: errorMessage(error),
+            },
+          },
+          instanceId,
+        );
         return false;
       }
       // A push can reach the remote even when git reports an error (a dropped
       // connection after the ref moved): look for the commit before failing.
       let applied: string | undefined;
       try {
-        applied = await gitops.findAppliedCommit(entity, environment, claimed.id, new Date(claimed.createdAt));
+        applied = await gitops.findAppliedCommit(
+          entity,
+          environment,
+          claimed.id,
+          new Date(claimed.createdAt),
+        );
       } catch (lookupError) {
-        logger.warn(`Promotion ${claimed.id}: ${errorMessage(error)}; could not check the branch (${errorMessage(lookupError)}), leaving it to the scheduler`);
+        logger.warn(
+          `Promotion ${claimed.id}: ${errorMessage(
+            error,
+          )}; could not check the branch (${errorMessage(
+            lookupError,
+          )}), leaving it to the scheduler`,
+        );
         return false;
       }
       if (!applied) {
@@ -875,17 +1220,32 @@ export class PromotionWorkflow {
         // push twice. A remote that could not be reached may be back in a
         // minute: the lease runs out and the scheduler tries again, for as
         // long as the request has not expired.
-        if (isUnreachableRemote(error) && new Date(claimed.expiresAt) > this.now()) {
-          logger.warn(`Promotion ${claimed.id}: ${errorMessage(error)}; trying again once its lease runs out`);
+        if (
+          isUnreachableRemote(error) &&
+          new Date(claimed.expiresAt) > this.now()
+        ) {
+          logger.warn(
+            `Promotion ${claimed.id}: ${errorMessage(
+              error,
+            )}; trying again once its lease runs out`,
+          );
           return false;
         }
         logger.warn(`Promotion ${claimed.id} failed: ${errorMessage(error)}`);
-        await this.fail(claimed, ['executing'], errorMessage(error), instanceId);
+        await this.fail(
+          claimed,
+          ['executing'],
+          errorMessage(error),
+          instanceId,
+        );
         return false;
       }
       change = { commitSha: applied, alreadyApplied: true };
     }
-    const registry = prepared && { digest: prepared.digest, copies: prepared.copies };
+    const registry = prepared && {
+      digest: prepared.digest,
+      copies: prepared.copies,
+    };
     // The change is in git now. Should recording it fail, the request keeps
     // its lease and is never marked failed: the scheduler takes it over when
     // the lease expires and recognises the commit by its Promotion-Id.
@@ -894,35 +1254,56 @@ export class PromotionWorkflow {
         claimed.id,
         ['executing'],
         'awaiting-merge',
-        { commitSha: change.commitSha, pullRequest: change.pullRequest, lease: null, nextEvaluationAt: now },
+        {
+          commitSha: change.commitSha,
+          pullRequest: change.pullRequest,
+          lease: null,
+          nextEvaluationAt: now,
+        },
         {
           action: 'promotion.awaiting-merge',
           actor: SCHEDULER,
           entityRef: claimed.entityRef,
           environment: claimed.targetEnvironment,
-          details: { commitSha: change.commitSha, pullRequestUrl: change.pullRequest.url, ...(registry ? { registry } : {}) },
+          details: {
+            commitSha: change.commitSha,
+            pullRequestUrl: change.pullRequest.url,
+            ...(registry ? { registry } : {}),
+          },
         },
         instanceId,
       );
       return true;
     }
     const follow = this.follower.follows(environment);
-    const landed = await store.transition(claimed.id, ['executing'], 'succeeded', {
-      commitSha: change.commitSha,
-      lease: null,
-      ...(follow ? { nextEvaluationAt: now } : {}),
-    }, {
-      action: claimed.kind === 'rollback' ? 'promotion.rolled-back' : 'promotion.executed',
-      actor: SCHEDULER,
-      entityRef: claimed.entityRef,
-      environment: claimed.targetEnvironment,
-      details: {
+    const landed = await store.transition(
+      claimed.id,
+      ['executing'],
+      'succeeded',
+      {
         commitSha: change.commitSha,
-        alreadyApplied: change.alreadyApplied,
-        ...(change.pinnedByAnotherWriter ? { pinnedByAnotherWriter: true } : {}),
-        ...(registry ? { registry } : {}),
+        lease: null,
+        ...(follow ? { nextEvaluationAt: now } : {}),
       },
-    }, instanceId);
+      {
+        action:
+          claimed.kind === 'rollback'
+            ? 'promotion.rolled-back'
+            : 'promotion.executed',
+        actor: SCHEDULER,
+        entityRef: claimed.entityRef,
+        environment: claimed.targetEnvironment,
+        details: {
+          commitSha: change.commitSha,
+          alreadyApplied: change.alreadyApplied,
+          ...(change.pinnedByAnotherWriter
+            ? { pinnedByAnotherWriter: true }
+            : {}),
+          ...(registry ? { registry } : {}),
+        },
+      },
+      instanceId,
+    );
     if (landed) await this.tagLanded(landed, registryRequest);
     // Followed at once: the step that follows sees the deployment source.
     return !!landed && follow;
@@ -938,15 +1319,30 @@ export class PromotionWorkflow {
    * a large copy may outlast one lease, and an expired lease would let the
    * scheduler start the same work on another replica meanwhile.
    */
-  private async holdingLease<T>(id: string, work: () => Promise<T>): Promise<T> {
+  private async holdingLease<T>(
+    id: string,
+    work: () => Promise<T>,
+  ): Promise<T> {
     const { store, instanceId, logger } = this.options;
     const renew = async () => {
       try {
-        if (!(await store.renewLease(id, instanceId, new Date(this.now().getTime() + this.leaseMs)))) {
-          logger.warn(`Promotion ${id}: this replica no longer holds its execution lease`);
+        if (
+          !(await store.renewLease(
+            id,
+            instanceId,
+            new Date(this.now().getTime() + this.leaseMs),
+          ))
+        ) {
+          logger.warn(
+            `Promotion ${id}: this replica no longer holds its execution lease`,
+          );
         }
       } catch (error) {
-        logger.warn(`Promotion ${id}: could not renew the execution lease (${errorMessage(error)})`);
+        logger.warn(
+          `Promotion ${id}: could not renew the execution lease (${errorMessage(
+            error,
+          )})`,
+        );
       }
     };
     let renewing: Promise<void> = Promise.resolve();
@@ -963,7 +1359,11 @@ export class PromotionWorkflow {
     }
   }
 
-  private registryRequest(promotion: Promotion, entity: Entity, environment: EnvironmentConfig): RegistryRequest {
+  private registryRequest(
+    promotion: Promotion,
+    entity: Entity,
+    environment: EnvironmentConfig,
+  ): RegistryRequest {
     return {
       entity,
       environment,
@@ -986,72 +1386,153 @@ export class PromotionWorkflow {
     if (!outcome) return;
     const refused = outcome.refused.length > 0;
     if (refused) {
-      this.options.logger.warn(`Promotion ${promotion.id} landed, but registry tags were refused: ${outcome.refused.join('; ')}`);
+      this.options.logger.warn(
+        `Promotion ${
+          promotion.id
+        } landed, but registry tags were refused: ${outcome.refused.join(
+          '; ',
+        )}`,
+      );
     }
-    await this.options.store.transition(promotion.id, ['succeeded'], 'succeeded', {}, {
-      action: refused ? 'promotion.registry-tags-refused' : 'promotion.registry-tagged',
-      actor: SCHEDULER,
-      details: { digest, written: outcome.written, unchanged: outcome.unchanged, refused: outcome.refused },
-    });
+    await this.options.store.transition(
+      promotion.id,
+      ['succeeded'],
+      'succeeded',
+      {},
+      {
+        action: refused
+          ? 'promotion.registry-tags-refused'
+          : 'promotion.registry-tagged',
+        actor: SCHEDULER,
+        details: {
+          digest,
+          written: outcome.written,
+          unchanged: outcome.unchanged,
+          refused: outcome.refused,
+        },
+      },
+    );
   }
 
-  private async checkMerge(promotion: Promotion, entity: Entity, now: Date): Promise<boolean> {
+  private async checkMerge(
+    promotion: Promotion,
+    entity: Entity,
+    now: Date,
+  ): Promise<boolean> {
     const { store, gitops } = this.options;
     const environment = this.environment(entity, promotion.targetEnvironment);
     const ref = promotion.pullRequest;
     if (!ref) {
-      await this.fail(promotion, ['awaiting-merge'], 'The request has no pull request to follow');
+      await this.fail(
+        promotion,
+        ['awaiting-merge'],
+        'The request has no pull request to follow',
+      );
       return false;
     }
-    const pr = { url: ref.url, number: ref.number, provider: ref.provider ?? 'github' };
-    const audit = { actor: SCHEDULER, entityRef: promotion.entityRef, environment: promotion.targetEnvironment };
+    const pr = {
+      url: ref.url,
+      number: ref.number,
+      provider: ref.provider ?? 'github',
+    };
+    const audit = {
+      actor: SCHEDULER,
+      entityRef: promotion.entityRef,
+      environment: promotion.targetEnvironment,
+    };
     let state: PullRequestState;
     try {
       state = await gitops.pullRequestState(entity, environment, pr);
       if (state === 'open' && environment.merge === 'auto') {
-        await gitops.mergePullRequest(entity, environment, pr, promotion.commitSha!);
+        await gitops.mergePullRequest(
+          entity,
+          environment,
+          pr,
+          promotion.commitSha!,
+        );
         state = 'merged';
       }
     } catch (error) {
       if (error instanceof ConflictError && environment.merge === 'auto') {
         // The branch moved after the checks and approvals: what would land
         // is not what was approved.
-        await this.fail(promotion, ['awaiting-merge'], `Not merged: ${errorMessage(error)}`);
+        await this.fail(
+          promotion,
+          ['awaiting-merge'],
+          `Not merged: ${errorMessage(error)}`,
+        );
         return false;
       }
       if (error instanceof InputError) {
         // The host refuses this kind of merge (a repository setting); waiting changes nothing.
-        await this.fail(promotion, ['awaiting-merge'], `Not merged: ${errorMessage(error)}`);
+        await this.fail(
+          promotion,
+          ['awaiting-merge'],
+          `Not merged: ${errorMessage(error)}`,
+        );
         return false;
       }
       // Anything else may clear up: required checks still running, a
       // conflict people can fix (PullRequestNotReadyError), an unreachable host.
       // A merge conflict or an unreachable host is not the end of the request:
       // people can fix the branch, and the host comes back.
-      const retryAt = error instanceof ScmRetryLaterError ? error.retryAt : new Date(now.getTime() + MERGE_POLL_MS);
-      this.options.logger.info(`Promotion ${promotion.id}: ${ref.url} not merged yet (${errorMessage(error)}); looking again at ${retryAt.toISOString()}`);
+      const retryAt =
+        error instanceof ScmRetryLaterError
+          ? error.retryAt
+          : new Date(now.getTime() + MERGE_POLL_MS);
+      this.options.logger.info(
+        `Promotion ${promotion.id}: ${ref.url} not merged yet (${errorMessage(
+          error,
+        )}); looking again at ${retryAt.toISOString()}`,
+      );
       await store.reschedule(promotion.id, 'awaiting-merge', retryAt);
       return false;
     }
     if (state === 'merged') {
       const follow = this.follower.follows(environment);
-      const landed = await store.transition(promotion.id, ['awaiting-merge'], 'succeeded', { nextEvaluationAt: follow ? now : null }, {
-        ...audit,
-        action: promotion.kind === 'rollback' ? 'promotion.rolled-back' : 'promotion.executed',
-        details: { pullRequestUrl: ref.url, merged: true },
-      });
-      if (landed) await this.tagLanded(landed, this.registryRequest(landed, entity, environment));
+      const landed = await store.transition(
+        promotion.id,
+        ['awaiting-merge'],
+        'succeeded',
+        { nextEvaluationAt: follow ? now : null },
+        {
+          ...audit,
+          action:
+            promotion.kind === 'rollback'
+              ? 'promotion.rolled-back'
+              : 'promotion.executed',
+          details: { pullRequestUrl: ref.url, merged: true },
+        },
+      );
+      if (landed)
+        await this.tagLanded(
+          landed,
+          this.registryRequest(landed, entity, environment),
+        );
       return !!landed && follow;
     } else if (state === 'closed') {
-      await this.fail(promotion, ['awaiting-merge'], `The pull request ${ref.url} was closed without merging`);
+      await this.fail(
+        promotion,
+        ['awaiting-merge'],
+        `The pull request ${ref.url} was closed without merging`,
+      );
     } else {
       // Still open: look again later; nothing changed, so nothing to audit.
-      await store.reschedule(promotion.id, 'awaiting-merge', new Date(now.getTime() + MERGE_POLL_MS));
+      await store.reschedule(
+        promotion.id,
+        'awaiting-merge',
+        new Date(now.getTime() + MERGE_POLL_MS),
+      );
     }
     return false;
   }
 
-  private async fail(promotion: Promotion, from: Promotion['status'][], message: string, leaseOwner?: string) {
+  private async fail(
+    promotion: Promotion,
+    from: Promotion['status'][],
+    message: string,
+    leaseOwner?: string,
+  ) {
     await this.options.store.transition(
       promotion.id,
       from,
@@ -1068,10 +1549,15 @@ export class PromotionWorkflow {
     );
   }
 
-  private async contextFor(promotion: Promotion, entity: Entity): Promise<ResolvedRequest> {
+  private async contextFor(
+    promotion: Promotion,
+    entity: Entity,
+  ): Promise<ResolvedRequest> {
     const target = this.environment(entity, promotion.targetEnvironment);
     const source =
-      promotion.sourceEnvironment === CI_SOURCE ? undefined : this.environment(entity, promotion.sourceEnvironment);
+      promotion.sourceEnvironment === CI_SOURCE
+        ? undefined
+        : this.environment(entity, promotion.sourceEnvironment);
     const { gitops } = this.options;
     const snapshot = gitops.snapshot();
     const [sourcePin, targetPin] = await Promise.all([
@@ -1086,7 +1572,9 @@ export class PromotionWorkflow {
       sourceName: promotion.sourceEnvironment,
       target,
       artifact: promotion.artifact,
-      ...(promotion.resolvedDigest ? { resolvedDigest: promotion.resolvedDigest } : {}),
+      ...(promotion.resolvedDigest
+        ? { resolvedDigest: promotion.resolvedDigest }
+        : {}),
       sourcePin,
       targetPin,
       snapshot,
@@ -1098,18 +1586,28 @@ export class PromotionWorkflow {
    * returns to a build the environment already ran, so the gates that judge
    * a new build do not apply to it; its windows and freezes do.
    */
-  private gatesOf(environment: EnvironmentConfig, kind: PromotionKind = 'promotion') {
+  private gatesOf(
+    environment: EnvironmentConfig,
+    kind: PromotionKind = 'promotion',
+  ) {
     const context = `promotion.environments[${environment.name}]`;
     return this.options.gates.gatesFor({
       name: environment.name,
-      gates: (kind === 'rollback' ? [] : environment.gates).map((block, i) => new ConfigReader(block as JsonObject, `${context}.gates[${i}]`)),
-      windows: environment.windows.map((block, i) => new ConfigReader(block as JsonObject, `${context}.windows[${i}]`)),
+      gates: (kind === 'rollback' ? [] : environment.gates).map(
+        (block, i) =>
+          new ConfigReader(block as JsonObject, `${context}.gates[${i}]`),
+      ),
+      windows: environment.windows.map(
+        (block, i) =>
+          new ConfigReader(block as JsonObject, `${context}.windows[${i}]`),
+      ),
     });
   }
 
   /** Builds every environment's gates once, so that bad gate config stops the start-up, naming the key. */
   validateConfiguration(): void {
-    for (const environment of this.options.config.environments) this.gatesOf(environment);
+    for (const environment of this.options.config.environments)
+      this.gatesOf(environment);
   }
 
   /**
@@ -1131,19 +1629,28 @@ export class PromotionWorkflow {
     if (gates.length === 0) return [];
     const resolved = await context();
     const sourcePin =
-      resolved.source && !resolved.sourcePin.commit && resolved.sourcePin.artifact
-        ? await this.options.gitops.readEnvironment(entity, resolved.source, { snapshot: resolved.snapshot })
+      resolved.source &&
+      !resolved.sourcePin.commit &&
+      resolved.sourcePin.artifact
+        ? await this.options.gitops.readEnvironment(entity, resolved.source, {
+            snapshot: resolved.snapshot,
+          })
         : resolved.sourcePin;
     const readDeployment = (environment: EnvironmentConfig | undefined) =>
       environment?.deployment
-        ? { readDeployment: async () => (await this.deployments.read(entity, environment))! }
+        ? {
+            readDeployment: async () =>
+              (await this.deployments.read(entity, environment))!,
+          }
         : {};
     return this.options.gates.run(gates, {
       entity,
       entityRef: resolved.entityRef,
       // A tag-only pin is gated by the digest its tag named at request time
       // (scanners and the registry gate ask about those bytes).
-      artifact: resolved.resolvedDigest ? { ...resolved.artifact, digest: resolved.resolvedDigest } : resolved.artifact,
+      artifact: resolved.resolvedDigest
+        ? { ...resolved.artifact, digest: resolved.resolvedDigest }
+        : resolved.artifact,
       source: {
         name: resolved.sourceName,
         artifact: sourcePin.artifact,
@@ -1162,23 +1669,45 @@ export class PromotionWorkflow {
   }
 
   private async pullRequestContent(promotion: Promotion) {
-    const runs = (await this.options.store.latestGateRuns([promotion.id])).get(promotion.id) ?? [];
-    const decisions = (await this.options.store.listDecisions([promotion.id])).get(promotion.id) ?? [];
+    const runs =
+      (await this.options.store.latestGateRuns([promotion.id])).get(
+        promotion.id,
+      ) ?? [];
+    const decisions =
+      (await this.options.store.listDecisions([promotion.id])).get(
+        promotion.id,
+      ) ?? [];
     const { kind, namespace, name } = parseEntityRef(promotion.entityRef);
     return {
       title:
         promotion.kind === 'rollback'
-          ? `Roll back ${name} in ${promotion.targetEnvironment} to ${promotion.artifact.tag ?? promotion.artifact.digest}`
-          : `Promote ${name} to ${promotion.targetEnvironment}: ${promotion.artifact.tag ?? promotion.artifact.digest}`,
+          ? `Roll back ${name} in ${promotion.targetEnvironment} to ${
+              promotion.artifact.tag ?? promotion.artifact.digest
+            }`
+          : `Promote ${name} to ${promotion.targetEnvironment}: ${
+              promotion.artifact.tag ?? promotion.artifact.digest
+            }`,
       body: renderPullRequestBody({
         entityRef: promotion.entityRef,
         environment: promotion.targetEnvironment,
         artifact: promotion.artifact,
         requestedBy: promotion.requestedBy,
         reason: promotion.reason,
-        gates: runs.map(run => ({ name: run.gate, status: run.status, message: run.message })),
-        approvals: decisions.map(d => ({ by: d.approver, decision: d.decision, comment: d.comment })),
-        link: `${this.options.appBaseUrl}/catalog/${namespace}/${kind.toLocaleLowerCase('en-US')}/${name}/promotion`,
+        gates: runs.map(run => ({
+          name: run.gate,
+          status: run.status,
+          message: run.message,
+        })),
+        approvals: decisions.map(d => ({
+          by: d.approver,
+          decision: d.decision,
+          comment: d.comment,
+        })),
+        link: `${
+          this.options.appBaseUrl
+        }/catalog/${namespace}/${kind.toLocaleLowerCase(
+          'en-US',
+        )}/${name}/promotion`,
       }),
     };
   }
@@ -1190,7 +1719,9 @@ export class PromotionWorkflow {
       try {
         await this.advance(promotion.id);
       } catch (error) {
-        this.options.logger.warn(`Could not advance promotion ${promotion.id}: ${errorMessage(error)}`);
+        this.options.logger.warn(
+          `Could not advance promotion ${promotion.id}: ${errorMessage(error)}`,
+        );
       }
     }
     return due.length;
@@ -1212,10 +1743,15 @@ export class PromotionWorkflow {
       const entityRef = stringifyEntityRef(entity);
       let environments: EnvironmentConfig[];
       try {
-        environments = this.options.gitops.targets.environmentsFor(entity).slice(1).filter(env => env.autoPromote);
+        environments = this.options.gitops.targets
+          .environmentsFor(entity)
+          .slice(1)
+          .filter(env => env.autoPromote);
       } catch (error) {
         // One entity's broken annotation must not stop the others' promotions.
-        this.options.logger.warn(`Automatic promotion skips ${entityRef}: ${errorMessage(error)}`);
+        this.options.logger.warn(
+          `Automatic promotion skips ${entityRef}: ${errorMessage(error)}`,
+        );
         continue;
       }
       if (environments.length === 0) continue;
@@ -1233,19 +1769,39 @@ export class PromotionWorkflow {
         // gives way to a newer build in the source.
         if (
           active &&
-          (active.requesterKind !== 'scheduler' || !SUPERSEDABLE_PROMOTION_STATUSES.includes(active.status))
+          (active.requesterKind !== 'scheduler' ||
+            !SUPERSEDABLE_PROMOTION_STATUSES.includes(active.status))
         ) {
           continue;
         }
         try {
-          const resolved = await this.resolve(entity, { entityRef, targetEnvironment: target.name }, 'scheduler');
-          if (active && identicalArtifact(active.artifact, resolved.artifact)) continue;
-          created.push(await this.request(entity, resolved, { ref: SCHEDULER, kind: 'scheduler' }, 'automatic promotion'));
+          const resolved = await this.resolve(
+            entity,
+            { entityRef, targetEnvironment: target.name },
+            'scheduler',
+          );
+          if (active && identicalArtifact(active.artifact, resolved.artifact))
+            continue;
+          created.push(
+            await this.request(
+              entity,
+              resolved,
+              { ref: SCHEDULER, kind: 'scheduler' },
+              'automatic promotion',
+            ),
+          );
         } catch (error) {
           // Nothing new to promote (409), or a manifest problem that a person
           // will see when they open the tab; automatic promotion just waits.
-          if (!(error instanceof ConflictError) && !(error instanceof InputError)) {
-            this.options.logger.warn(`Automatic promotion of ${entityRef} into ${target.name} failed: ${errorMessage(error)}`);
+          if (
+            !(error instanceof ConflictError) &&
+            !(error instanceof InputError)
+          ) {
+            this.options.logger.warn(
+              `Automatic promotion of ${entityRef} into ${
+                target.name
+              } failed: ${errorMessage(error)}`,
+            );
           }
         }
       }
@@ -1256,7 +1812,10 @@ export class PromotionWorkflow {
   private track(work: Promise<unknown>) {
     const tracked = work.then(
       () => undefined,
-      error => this.options.logger.error(`Promotion work failed unexpectedly: ${errorMessage(error)}`),
+      error =>
+        this.options.logger.error(
+          `Promotion work failed unexpectedly: ${errorMessage(error)}`,
+        ),
     );
     this.running.add(tracked);
     tracked.finally(() => this.running.delete(tracked));
@@ -1271,7 +1830,11 @@ export class PromotionWorkflow {
 }
 
 function identicalArtifact(a: Promotion['artifact'], b: Promotion['artifact']) {
-  return a.image === b.image && (a.digest ?? null) === (b.digest ?? null) && (a.tag ?? null) === (b.tag ?? null);
+  return (
+    a.image === b.image &&
+    (a.digest ?? null) === (b.digest ?? null) &&
+    (a.tag ?? null) === (b.tag ?? null)
+  );
 }
 
 function errorMessage(error: unknown) {
@@ -1296,5 +1859,9 @@ function isUnreachableRemote(error: unknown): boolean {
 
 /** Errors that will not go away by trying again: bad config, a manifest without its key. */
 function isPermanent(error: unknown): boolean {
-  return error instanceof InputError || error instanceof GateConfigError || error instanceof NotFoundError;
+  return (
+    error instanceof InputError ||
+    error instanceof GateConfigError ||
+    error instanceof NotFoundError
+  );
 }

@@ -2,11 +2,21 @@ import { Artifact } from '@internal/plugin-promotion-common';
 import { PromotionConfig } from '../config';
 
 function globToRegExp(glob: string) {
-  return new RegExp(`^${glob.split('*').map(part => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${glob
+      .split('*')
+      .map(part => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }
 
 /** The `denyTags` pattern that the artifact's tag matches, if any. */
-export function deniedTagRule(config: Pick<PromotionConfig, 'denyTags'>, artifact: Artifact): string | undefined {
+export function deniedTagRule(
+  config: Pick<PromotionConfig, 'denyTags'>,
+  artifact: Artifact,
+): string | undefined {
   const tag = artifact.tag;
-  return tag ? config.denyTags.find(glob => globToRegExp(glob).test(tag)) : undefined;
+  return tag
+    ? config.denyTags.find(glob => globToRegExp(glob).test(tag))
+    : undefined;
 }

@@ -1,6 +1,10 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
-import { Artifact, CreatePromotionRequest, RequesterKind } from '@internal/plugin-promotion-common';
+import {
+  Artifact,
+  CreatePromotionRequest,
+  RequesterKind,
+} from '@internal/plugin-promotion-common';
 import { EnvironmentConfig, PromotionConfig } from '../config';
 import { EnvironmentPin, GitOpsService, GitSnapshot } from '../gitops';
 import { deniedTagRule } from './denyTags';
@@ -33,7 +37,10 @@ export const CI_SOURCE = 'ci';
  */
 export async function resolveRequest(options: {
   entity: Entity;
-  request: Pick<CreatePromotionRequest, 'targetEnvironment' | 'sourceEnvironment' | 'digest' | 'tag'>;
+  request: Pick<
+    CreatePromotionRequest,
+    'targetEnvironment' | 'sourceEnvironment' | 'digest' | 'tag'
+  >;
   requesterKind: RequesterKind;
   config: PromotionConfig;
   gitops: GitOpsService;
@@ -46,7 +53,9 @@ export async function resolveRequest(options: {
   const targetIndex = names.indexOf(request.targetEnvironment);
   if (targetIndex < 0) {
     throw new InputError(
-      `Unknown environment '${request.targetEnvironment}'; the pipeline of ${entityRef} is ${names.join(' → ')}`,
+      `Unknown environment '${
+        request.targetEnvironment
+      }'; the pipeline of ${entityRef} is ${names.join(' → ')}`,
     );
   }
   const target = environments[targetIndex];
@@ -58,13 +67,21 @@ export async function resolveRequest(options: {
   let artifact: Artifact;
   if (requesterKind === 'service') {
     if (!target.acceptsCi) {
-      throw new NotAllowedError(`'${target.name}' does not accept builds from CI; set acceptsCi on it to allow that`);
+      throw new NotAllowedError(
+        `'${target.name}' does not accept builds from CI; set acceptsCi on it to allow that`,
+      );
     }
     if (!request.digest && !request.tag) {
-      throw new InputError('A CI request names the build: give its digest (and tag, if the manifests pin one)');
+      throw new InputError(
+        'A CI request names the build: give its digest (and tag, if the manifests pin one)',
+      );
     }
     sourceName = CI_SOURCE;
-    artifact = { image, ...(request.tag ? { tag: request.tag } : {}), ...(request.digest ? { digest: request.digest } : {}) };
+    artifact = {
+      image,
+      ...(request.tag ? { tag: request.tag } : {}),
+      ...(request.digest ? { digest: request.digest } : {}),
+    };
     sourcePin = { artifact, commit: null };
   } else {
     if (targetIndex === 0 && !request.sourceEnvironment) {
@@ -77,16 +94,25 @@ export async function resolveRequest(options: {
     const allowed = [previous, ...target.acceptsFrom].filter(Boolean);
     if (!allowed.includes(sourceName)) {
       throw new InputError(
-        `'${target.name}' accepts promotions from ${allowed.map(n => `'${n}'`).join(', ')} only, not from '${sourceName}'`,
+        `'${target.name}' accepts promotions from ${allowed
+          .map(n => `'${n}'`)
+          .join(', ')} only, not from '${sourceName}'`,
       );
     }
     source = environments.find(env => env.name === sourceName);
     if (!source) {
-      throw new InputError(`Unknown source environment '${sourceName}' for ${entityRef}`);
+      throw new InputError(
+        `Unknown source environment '${sourceName}' for ${entityRef}`,
+      );
     }
-    sourcePin = await gitops.readEnvironment(entity, source, { withCommit: false, snapshot });
+    sourcePin = await gitops.readEnvironment(entity, source, {
+      withCommit: false,
+      snapshot,
+    });
     if (!sourcePin.artifact) {
-      throw new ConflictError(`${source.name} pins no artifact of ${entityRef} yet; there is nothing to promote`);
+      throw new ConflictError(
+        `${source.name} pins no artifact of ${entityRef} yet; there is nothing to promote`,
+      );
     }
     artifact = sourcePin.artifact;
     // A build named by digest (or, for tag-only pins, by tag) other than the
@@ -96,9 +122,13 @@ export async function resolveRequest(options: {
     if (request.digest) named = { key: 'digest', value: request.digest };
     else if (request.tag) named = { key: 'tag', value: request.tag };
     if (named && sourcePin.artifact[named.key] !== named.value) {
-      const ran = (await gitops.readHistory(entity, source, { snapshot })).find(v => v.artifact[named.key] === named.value);
+      const ran = (await gitops.readHistory(entity, source, { snapshot })).find(
+        v => v.artifact[named.key] === named.value,
+      );
       if (!ran) {
-        throw new InputError(`${named.value} never ran in ${source.name}; only builds that ran there can be promoted from it`);
+        throw new InputError(
+          `${named.value} never ran in ${source.name}; only builds that ran there can be promoted from it`,
+        );
       }
       artifact = ran.artifact;
     }
@@ -106,19 +136,42 @@ export async function resolveRequest(options: {
 
   const deniedBy = deniedTagRule(config, artifact);
   if (deniedBy) {
-    throw new InputError(`Tag '${artifact.tag}' may not be promoted (denyTags: '${deniedBy}'); promote an immutable build`);
-  }
-
-  const targetPin = await gitops.readEnvironment(entity, target, { withCommit: false, snapshot });
-  if (samePin(targetPin.artifact, artifact)) {
-    throw new ConflictError(`${target.name} already runs ${artifact.digest ?? artifact.tag}`);
-  }
-  const history = await gitops.readHistory(entity, target, { snapshot });
-  const ranBefore = history.slice(1).find(version => samePin(version.artifact, artifact));
-  if (ranBefore) {
-    throw new ConflictError(
-      `${target.name} ran ${artifact.digest ?? artifact.tag} before (commit ${ranBefore.commit.sha.slice(0, 8)}); going back is a rollback: POST /rollbacks shows its impact first`,
+    throw new InputError(
+      `Tag '${artifact.tag}' may not be promoted (denyTags: '${deniedBy}'); promote an immutable build`,
     );
   }
-  return { entityRef, source, sourceName, target, artifact, sourcePin, targetPin, snapshot };
+
+  const targetPin = await gitops.readEnvironment(entity, target, {
+    withCommit: false,
+    snapshot,
+  });
+  if (samePin(targetPin.artifact, artifact)) {
+    throw new ConflictError(
+      `${target.name} already runs ${artifact.digest ?? artifact.tag}`,
+    );
+  }
+  const history = await gitops.readHistory(entity, target, { snapshot });
+  const ranBefore = history
+    .slice(1)
+    .find(version => samePin(version.artifact, artifact));
+  if (ranBefore) {
+    throw new ConflictError(
+      `${target.name} ran ${
+        artifact.digest ?? artifact.tag
+      } before (commit ${ranBefore.commit.sha.slice(
+        0,
+        8,
+      )}); going back is a rollback: POST /rollbacks shows its impact first`,
+    );
+  }
+  return {
+    entityRef,
+    source,
+    sourceName,
+    target,
+    artifact,
+    sourcePin,
+    targetPin,
+    snapshot,
+  };
 }

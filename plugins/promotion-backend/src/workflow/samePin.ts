@@ -8,5 +8,10 @@ import { Artifact } from '@internal/plugin-promotion-common';
  * more lenient: it compares tags whenever both sides have one.)
  */
 export function samePin(a: Artifact | null | undefined, b: Artifact): boolean {
-  return !!a && (a.digest && b.digest ? a.digest === b.digest : a.tag === b.tag && !a.digest && !b.digest);
+  return (
+    !!a &&
+    (a.digest && b.digest
+      ? a.digest === b.digest
+      : a.tag === b.tag && !a.digest && !b.digest)
+  );
 }

@@ -12,15 +12,23 @@ function component(name: string, annotated: boolean): Entity {
     metadata: {
       name,
       namespace: 'default',
-      annotations: annotated ? { 'promotion.backstage.io/image': `ghcr.io/acme/${name}` } : {},
+      annotations: annotated
+        ? { 'promotion.backstage.io/image': `ghcr.io/acme/${name}` }
+        : {},
     },
     spec: {},
   };
 }
 
 /** Schedules the workflow's tasks on a scheduler that only records them; returns the tasks by id. */
-async function scheduledTasks(options: { entities: Entity[]; promotesAutomatically: boolean }) {
-  const tasks = new Map<string, SchedulerServiceTaskInvocationDefinition['fn']>();
+async function scheduledTasks(options: {
+  entities: Entity[];
+  promotesAutomatically: boolean;
+}) {
+  const tasks = new Map<
+    string,
+    SchedulerServiceTaskInvocationDefinition['fn']
+  >();
   const scheduler = mockServices.scheduler.mock({
     scheduleTask: async task => {
       tasks.set(task.id, task.fn);
@@ -44,7 +52,8 @@ async function scheduledTasks(options: { entities: Entity[]; promotesAutomatical
     auth: mockServices.auth({ pluginId: 'promotion' }),
     logger: mockServices.logger.mock(),
   });
-  const run = (id: string) => tasks.get(id)!({ signal: new AbortController().signal } as any);
+  const run = (id: string) =>
+    tasks.get(id)!({ signal: new AbortController().signal } as any);
   return { run, catalog, seen, tasks };
 }
 
@@ -70,14 +79,19 @@ describe('scheduleWorkflow', () => {
   });
 
   it('hands automatic promotion every annotated entity, page by page', async () => {
-    const annotated = Array.from({ length: AUTO_PROMOTE_PAGE_SIZE + 5 }, (_, i) => component(`app-${i}`, true));
+    const annotated = Array.from(
+      { length: AUTO_PROMOTE_PAGE_SIZE + 5 },
+      (_, i) => component(`app-${i}`, true),
+    );
     const { run, catalog, seen } = await scheduledTasks({
       entities: [component('plain', false), ...annotated],
       promotesAutomatically: true,
     });
     await run('promotion-auto-promote');
     expect(seen.map(page => page.length)).toEqual([AUTO_PROMOTE_PAGE_SIZE, 5]);
-    expect(seen.flat().sort()).toEqual(annotated.map(e => e.metadata.name).sort());
+    expect(seen.flat().sort()).toEqual(
+      annotated.map(e => e.metadata.name).sort(),
+    );
     expect(catalog.queryEntities).toHaveBeenCalledTimes(2);
   });
 

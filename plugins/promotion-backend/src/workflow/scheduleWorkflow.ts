@@ -53,7 +53,10 @@ export async function scheduleWorkflow(options: {
           cursor
             ? { cursor, limit: AUTO_PROMOTE_PAGE_SIZE }
             : {
-                filter: { [`metadata.annotations.${ANNOTATION_PROMOTION_IMAGE}`]: CATALOG_FILTER_EXISTS },
+                filter: {
+                  [`metadata.annotations.${ANNOTATION_PROMOTION_IMAGE}`]:
+                    CATALOG_FILTER_EXISTS,
+                },
                 limit: AUTO_PROMOTE_PAGE_SIZE,
               },
           { credentials },
@@ -61,7 +64,8 @@ export async function scheduleWorkflow(options: {
         created += (await workflow.autoPromote(page.items)).length;
         cursor = page.pageInfo.nextCursor;
       } while (cursor);
-      if (created > 0) logger.info(`Requested ${created} automatic promotion(s)`);
+      if (created > 0)
+        logger.info(`Requested ${created} automatic promotion(s)`);
     },
   });
 }

@@ -90,7 +90,9 @@ export interface PromotionApi {
    * `awaitingMyApproval: true`, only those the signed-in user may approve now,
    * each with its gate runs, approvals and `allowedActions`.
    */
-  listPromotions(query?: ListPromotionsQuery): Promise<{ items: Promotion[]; nextCursor?: string }>;
+  listPromotions(
+    query?: ListPromotionsQuery,
+  ): Promise<{ items: Promotion[]; nextCursor?: string }>;
   /**
    * Approves or rejects a request awaiting approval, with an optional
    * comment; resolves to the request afterwards (`approved` once the last

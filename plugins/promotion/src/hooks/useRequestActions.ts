@@ -113,8 +113,7 @@ export function useRequestActions(options: {
     (request: Promotion) =>
       run(request, () => promotionApi.cancelPromotion(request.id), {
         failure: `Could not cancel the ${requestName(request)}`,
-        success: () =>
-          `Cancelled the ${requestName(request)}`,
+        success: () => `Cancelled the ${requestName(request)}`,
       }),
     [promotionApi, run],
   );
@@ -123,8 +122,7 @@ export function useRequestActions(options: {
     (request: Promotion) =>
       run(request, () => promotionApi.rerunGates(request.id), {
         failure: `Could not re-run the gates of the ${requestName(request)}`,
-        success: () =>
-          `Ran the gates of the ${requestName(request)} again`,
+        success: () => `Ran the gates of the ${requestName(request)} again`,
       }),
     [promotionApi, run],
   );

@@ -17,11 +17,17 @@ export function argoCdApplication(
     images?: string[];
     revision?: string;
     automated?: boolean;
-    operation?: { phase: string; message?: string; startedAt?: string; finishedAt?: string };
+    operation?: {
+      phase: string;
+      message?: string;
+      startedAt?: string;
+      finishedAt?: string;
+    };
     rollout?: boolean;
   } = {},
 ) {
-  const revision = overrides.revision ?? '8d1f7c4e3b2a19f0e6d5c4b3a2918f7e6d5c4b3a';
+  const revision =
+    overrides.revision ?? '8d1f7c4e3b2a19f0e6d5c4b3a2918f7e6d5c4b3a';
   return {
     metadata: {
       name,
@@ -37,55 +43,108 @@ export function argoCdApplication(
         path: `apps/payments/overlays/${name.split('-').pop()}`,
         targetRevision: 'main',
       },
-      destination: { server: 'https://kubernetes.default.svc', namespace: 'payments' },
+      destination: {
+        server: 'https://kubernetes.default.svc',
+        namespace: 'payments',
+      },
       project: 'default',
       syncPolicy:
         overrides.automated === false
           ? { syncOptions: ['CreateNamespace=true'] }
-          : { automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=true'] },
+          : {
+              automated: { prune: true, selfHeal: true },
+              syncOptions: ['CreateNamespace=true'],
+            },
     },
     status: {
       resources: [
-        { version: 'v1', kind: 'Service', namespace: 'payments', name: 'payments', status: 'Synced', health: { status: 'Healthy' } },
+        {
+          version: 'v1',
+          kind: 'Service',
+          namespace: 'payments',
+          name: 'payments',
+          status: 'Synced',
+          health: { status: 'Healthy' },
+        },
         overrides.rollout
-          ? { group: 'argoproj.io', version: 'v1alpha1', kind: 'Rollout', namespace: 'payments', name: 'payments', status: 'Synced', health: { status: overrides.health ?? 'Healthy' } }
-          : { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'payments', name: 'payments', status: 'Synced', health: { status: overrides.health ?? 'Healthy' } },
+          ? {
+              group: 'argoproj.io',
+              version: 'v1alpha1',
+              kind: 'Rollout',
+              namespace: 'payments',
+              name: 'payments',
+              status: 'Synced',
+              health: { status: overrides.health ?? 'Healthy' },
+            }
+          : {
+              group: 'apps',
+              version: 'v1',
+              kind: 'Deployment',
+              namespace: 'payments',
+              name: 'payments',
+              status: 'Synced',
+              health: { status: overrides.health ?? 'Healthy' },
+            },
       ],
       sync: {
         status: overrides.sync ?? 'Synced',
         comparedTo: {
-          source: { repoURL: 'https://github.com/acme/gitops.git', targetRevision: 'main' },
-          destination: { server: 'https://kubernetes.default.svc', namespace: 'payments' },
+          source: {
+            repoURL: 'https://github.com/acme/gitops.git',
+            targetRevision: 'main',
+          },
+          destination: {
+            server: 'https://kubernetes.default.svc',
+            namespace: 'payments',
+          },
         },
         revision,
       },
       health: {
         status: overrides.health ?? 'Healthy',
-        ...(overrides.healthMessage ? { message: overrides.healthMessage } : {}),
+        ...(overrides.healthMessage
+          ? { message: overrides.healthMessage }
+          : {}),
         lastTransitionTime: overrides.healthChangedAt ?? '2026-12-01T10:02:40Z',
       },
       history: [
-        { revision, deployedAt: '2026-12-01T10:02:11Z', id: 7, source: { repoURL: 'https://github.com/acme/gitops.git' } },
+        {
+          revision,
+          deployedAt: '2026-12-01T10:02:11Z',
+          id: 7,
+          source: { repoURL: 'https://github.com/acme/gitops.git' },
+        },
       ],
       reconciledAt: '2026-12-01T10:05:00Z',
       operationState: {
         operation: { sync: { revision }, initiatedBy: { automated: true } },
         phase: overrides.operation?.phase ?? 'Succeeded',
-        message: overrides.operation?.message ?? 'successfully synced (all tasks run)',
+        message:
+          overrides.operation?.message ?? 'successfully synced (all tasks run)',
         syncResult: { revision },
         startedAt: overrides.operation?.startedAt ?? '2026-12-01T10:02:05Z',
         ...(overrides.operation && !overrides.operation.finishedAt
           ? {}
-          : { finishedAt: overrides.operation?.finishedAt ?? '2026-12-01T10:02:11Z' }),
+          : {
+              finishedAt:
+                overrides.operation?.finishedAt ?? '2026-12-01T10:02:11Z',
+            }),
       },
-      summary: { images: overrides.images ?? [`ghcr.io/acme/payments@${DIGEST}`] },
+      summary: {
+        images: overrides.images ?? [`ghcr.io/acme/payments@${DIGEST}`],
+      },
       sourceType: 'Kustomize',
     },
   };
 }
 
 /** A Rollout as `GET /api/v1/applications/{name}/resource` answers it: the manifest as a JSON string. */
-export function argoRolloutResource(options: { step: number; phase?: string; weight?: number; message?: string }) {
+export function argoRolloutResource(options: {
+  step: number;
+  phase?: string;
+  weight?: number;
+  message?: string;
+}) {
   return {
     manifest: JSON.stringify({
       apiVersion: 'argoproj.io/v1alpha1',
@@ -95,7 +154,13 @@ export function argoRolloutResource(options: { step: number; phase?: string; wei
         replicas: 5,
         strategy: {
           canary: {
-            steps: [{ setWeight: 20 }, { pause: {} }, { setWeight: 50 }, { pause: { duration: '10m' } }, { setWeight: 80 }],
+            steps: [
+              { setWeight: 20 },
+              { pause: {} },
+              { setWeight: 50 },
+              { pause: { duration: '10m' } },
+              { setWeight: 80 },
+            ],
           },
         },
       },
@@ -103,7 +168,9 @@ export function argoRolloutResource(options: { step: number; phase?: string; wei
         phase: options.phase ?? 'Paused',
         ...(options.message ? { message: options.message } : {}),
         currentStepIndex: options.step,
-        ...(options.weight !== undefined ? { canary: { weights: { canary: { weight: options.weight } } } } : {}),
+        ...(options.weight !== undefined
+          ? { canary: { weights: { canary: { weight: options.weight } } } }
+          : {}),
         replicas: 5,
         updatedReplicas: 1,
       },

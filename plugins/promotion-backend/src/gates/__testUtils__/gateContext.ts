@@ -38,7 +38,9 @@ export function gateContext(overrides: Partial<GateContext> = {}): GateContext {
 export const gateConfig = (block: JsonObject) => new ConfigReader(block);
 
 /** What an Argo CD Application reports for staging, running the context's artifact, synced and healthy since 10:20. */
-export function deploymentStatus(overrides: Partial<DeploymentStatus> = {}): DeploymentStatus {
+export function deploymentStatus(
+  overrides: Partial<DeploymentStatus> = {},
+): DeploymentStatus {
   return {
     source: 'argocd',
     resource: 'payments-staging',

@@ -242,8 +242,14 @@ describe('DottedPathEditor', () => {
     });
 
     it('says that a value at the path is an alias, and refuses to edit it', () => {
-      const text = lines(`approved: &approved ${OLD_DIGEST}`, 'image:', '  digest: *approved');
-      expect(writeError(new DottedPathEditor({ digest: 'image.digest' }), text)).toBe(
+      const text = lines(
+        `approved: &approved ${OLD_DIGEST}`,
+        'image:',
+        '  digest: *approved',
+      );
+      expect(
+        writeError(new DottedPathEditor({ digest: 'image.digest' }), text),
+      ).toBe(
         `${FILE}: 'image.digest' is an alias (*approved); ` +
           `write the value itself, since replacing the anchored value would change every alias of it`,
       );
@@ -253,13 +259,24 @@ describe('DottedPathEditor', () => {
       ['literal', '|', "'|'"],
       ['literal, keeping the line break', '|+', "'|'"],
       ['folded', '>-', "'>'"],
-    ])('refuses a %s block scalar, naming the file and the path', (_, header, indicator) => {
-      const text = lines('image:', `  digest: ${header}`, `    ${OLD_DIGEST}`, '  tag: v1', 'replicaCount: 2');
-      expect(writeError(new DottedPathEditor({ digest: 'image.digest' }), text)).toBe(
-        `${FILE}: 'image.digest' is written as a block scalar (${indicator}); ` +
-          `write the value on the same line as its key so the promotion can replace it`,
-      );
-    });
+    ])(
+      'refuses a %s block scalar, naming the file and the path',
+      (_, header, indicator) => {
+        const text = lines(
+          'image:',
+          `  digest: ${header}`,
+          `    ${OLD_DIGEST}`,
+          '  tag: v1',
+          'replicaCount: 2',
+        );
+        expect(
+          writeError(new DottedPathEditor({ digest: 'image.digest' }), text),
+        ).toBe(
+          `${FILE}: 'image.digest' is written as a block scalar (${indicator}); ` +
+            `write the value on the same line as its key so the promotion can replace it`,
+        );
+      },
+    );
 
     it('refuses a tag-only build when the file pins a digest, and the reverse', () => {
       expect(writeError(helm, VALUES, { tag: '1.5.0' })).toBe(
@@ -274,16 +291,26 @@ describe('DottedPathEditor', () => {
       );
       // an empty value is not a pin: nothing stale is left behind
       expect(
-        helm.writePin(lines('image:', '  tag: 1.4.0', '  digest: ""'), FILE, { tag: '1.5.0' }),
+        helm.writePin(lines('image:', '  tag: 1.4.0', '  digest: ""'), FILE, {
+          tag: '1.5.0',
+        }),
       ).toBe(lines('image:', '  tag: 1.5.0', '  digest: ""'));
     });
 
     it('never returns an edit that does not read back as the pin', () => {
       // Both paths name one scalar: whichever value lands, the other does not read back.
-      const same = new DottedPathEditor({ digest: 'image.ref', tag: 'image.ref' });
-      const message = writeError(same, lines('image:', '  ref: old'), { digest: NEW_DIGEST, tag: 'v2' });
+      const same = new DottedPathEditor({
+        digest: 'image.ref',
+        tag: 'image.ref',
+      });
+      const message = writeError(same, lines('image:', '  ref: old'), {
+        digest: NEW_DIGEST,
+        tag: 'v2',
+      });
       expect(message).toMatch(
-        new RegExp(`^${FILE}: the edited file would read back as .* instead of .*; it was not changed$`),
+        new RegExp(
+          `^${FILE}: the edited file would read back as .* instead of .*; it was not changed$`,
+        ),
       );
     });
 

@@ -33,7 +33,9 @@ const STALE = {
 export class DottedPathEditor implements ManifestEditor {
   constructor(private readonly paths: { digest?: string; tag?: string }) {
     if (!paths.digest && !paths.tag) {
-      throw new Error('A helm-values or yaml manifest needs a digest path or a tag path');
+      throw new Error(
+        'A helm-values or yaml manifest needs a digest path or a tag path',
+      );
     }
   }
 
@@ -46,7 +48,11 @@ export class DottedPathEditor implements ManifestEditor {
       for (; index < parts.length; index++) {
         const part = parts[index];
         if (isAlias(node)) {
-          return { found: false, alias: node, at: formatDottedPath(parts.slice(0, index)) };
+          return {
+            found: false,
+            alias: node,
+            at: formatDottedPath(parts.slice(0, index)),
+          };
         }
         if (typeof part === 'number' && isSeq(node)) {
           node = node.items[part] as Node | undefined;
@@ -96,18 +102,29 @@ export class DottedPathEditor implements ManifestEditor {
       if (!result.found && 'alias' in result) {
         throw new ManifestEditError(
           file,
-          `'${result.at}' is ${describeNode(result.alias)}; the promotion does not edit through aliases, ` +
+          `'${result.at}' is ${describeNode(
+            result.alias,
+          )}; the promotion does not edit through aliases, ` +
             `since that would change the anchored value for everything that uses it; set '${path}' on its own`,
         );
       }
       if (!result.found) {
-        throw new ManifestEditError(file, `has no '${path}' (missing '${result.missing}'); add it so the promotion can set it`);
+        throw new ManifestEditError(
+          file,
+          `has no '${path}' (missing '${result.missing}'); add it so the promotion can set it`,
+        );
       }
-      if (isAlias(result.node)) throw new ManifestEditError(file, aliasProblem(`'${path}'`, result.node));
+      if (isAlias(result.node))
+        throw new ManifestEditError(
+          file,
+          aliasProblem(`'${path}'`, result.node),
+        );
       if (!isScalar(result.node)) {
         throw new ManifestEditError(
           file,
-          `'${path}' is ${describeNode(result.node)}; it must hold a scalar value to be replaced`,
+          `'${path}' is ${describeNode(
+            result.node,
+          )}; it must hold a scalar value to be replaced`,
         );
       }
       edits.push({ node: result.node as Scalar, value, label: `'${path}'` });
@@ -121,8 +138,12 @@ export class DottedPathEditor implements ManifestEditor {
       if (result.found && holdsValue(result.node)) {
         throw new ManifestEditError(
           file,
-          `'${path}' pins ${showValue(result.node)} but the promoted build has no ${key}; ` +
-            `setting only the ${key === 'tag' ? 'digest' : 'tag'} would leave ${STALE[key]}. ` +
+          `'${path}' pins ${showValue(
+            result.node,
+          )} but the promoted build has no ${key}; ` +
+            `setting only the ${key === 'tag' ? 'digest' : 'tag'} would leave ${
+              STALE[key]
+            }. ` +
             `Promote a build that has a ${key}, or empty '${path}'`,
         );
       }

@@ -119,14 +119,25 @@ describe('KustomizeImageEditor', () => {
     });
 
     it('changes only the digest when only a digest is given and the entry pins no tag', () => {
-      const text = overlay().replace('    newTag: "1.4.0" # set by promotion\n', '');
+      const text = overlay().replace(
+        '    newTag: "1.4.0" # set by promotion\n',
+        '',
+      );
       const output = editor.writePin(text, FILE, { digest: NEW_DIGEST });
       expect(output).toBe(text.replace(`'${OLD_DIGEST}'`, `'${NEW_DIGEST}'`));
     });
 
     it('changes only the tag when only a tag is given and the entry pins no digest', () => {
-      const text = lines('\n', 'images:', `  - name: ${API}`, '    newTag: "1.0.0"', '    digest: ""');
-      expect(editor.writePin(text, FILE, { tag: '2.0.0' })).toBe(text.replace('"1.0.0"', '"2.0.0"'));
+      const text = lines(
+        '\n',
+        'images:',
+        `  - name: ${API}`,
+        '    newTag: "1.0.0"',
+        '    digest: ""',
+      );
+      expect(editor.writePin(text, FILE, { tag: '2.0.0' })).toBe(
+        text.replace('"1.0.0"', '"2.0.0"'),
+      );
     });
 
     it('keeps a plain scalar plain', () => {
@@ -401,7 +412,9 @@ describe('KustomizeImageEditor', () => {
       });
 
       it('refuses a digest-only build when the entry pins a tag, which would then name the wrong build', () => {
-        expect(() => editor.writePin(pinned, FILE, { digest: NEW_DIGEST })).toThrow(
+        expect(() =>
+          editor.writePin(pinned, FILE, { digest: NEW_DIGEST }),
+        ).toThrow(
           new ManifestEditError(
             FILE,
             `images[] entry '${API}' pins newTag '1.0.0' but the promoted build has no tag; ` +
@@ -432,7 +445,13 @@ describe('KustomizeImageEditor', () => {
       });
 
       it('accepts it when the entry leaves that value empty', () => {
-        const empty = lines('\n', 'images:', `  - name: ${API}`, '    newTag: 1.0.0', '    digest:');
+        const empty = lines(
+          '\n',
+          'images:',
+          `  - name: ${API}`,
+          '    newTag: 1.0.0',
+          '    digest:',
+        );
         expect(editor.writePin(empty, FILE, { tag: '2.0.0' })).toBe(
           empty.replace('newTag: 1.0.0', 'newTag: 2.0.0'),
         );
@@ -441,15 +460,34 @@ describe('KustomizeImageEditor', () => {
 
     describe('values the edit cannot replace in place', () => {
       it.each([
-        ['a literal block scalar', ['    digest: |', `      ${OLD_DIGEST}`], "'|'"],
-        ['a folded block scalar', ['    digest: >-', `      ${OLD_DIGEST}`], "'>'"],
-      ])('refuses %s, naming the file and the field', (_, digestLines, indicator) => {
-        const text = lines('\n', 'images:', `  - name: ${API}`, '    newTag: v1', ...digestLines, '  - name: ghcr.io/acme/web', '    newTag: v9');
-        expect(writeError(text)).toBe(
-          `${FILE}: 'digest' of images[] entry '${API}' is written as a block scalar (${indicator}); ` +
-            `write the value on the same line as its key so the promotion can replace it`,
-        );
-      });
+        [
+          'a literal block scalar',
+          ['    digest: |', `      ${OLD_DIGEST}`],
+          "'|'",
+        ],
+        [
+          'a folded block scalar',
+          ['    digest: >-', `      ${OLD_DIGEST}`],
+          "'>'",
+        ],
+      ])(
+        'refuses %s, naming the file and the field',
+        (_, digestLines, indicator) => {
+          const text = lines(
+            '\n',
+            'images:',
+            `  - name: ${API}`,
+            '    newTag: v1',
+            ...digestLines,
+            '  - name: ghcr.io/acme/web',
+            '    newTag: v9',
+          );
+          expect(writeError(text)).toBe(
+            `${FILE}: 'digest' of images[] entry '${API}' is written as a block scalar (${indicator}); ` +
+              `write the value on the same line as its key so the promotion can replace it`,
+          );
+        },
+      );
 
       it('says that an alias is an alias, and refuses to edit it', () => {
         const text = lines(
@@ -467,13 +505,27 @@ describe('KustomizeImageEditor', () => {
       });
 
       it('refuses a value with an explicit YAML tag other than !!str', () => {
-        const text = lines('\n', 'images:', `  - name: ${API}`, '    newTag: !!int 7', `    digest: ${OLD_DIGEST}`);
+        const text = lines(
+          '\n',
+          'images:',
+          `  - name: ${API}`,
+          '    newTag: !!int 7',
+          `    digest: ${OLD_DIGEST}`,
+        );
         expect(writeError(text)).toBe(
           `${FILE}: 'newTag' of images[] entry '${API}' carries the YAML tag !!int; ` +
             `remove it so the value is read as text`,
         );
-        const str = lines('\n', 'images:', `  - name: ${API}`, '    newTag: !!str 7', `    digest: ${OLD_DIGEST}`);
-        expect(editor.writePin(str, FILE, { tag: 'v2', digest: NEW_DIGEST })).toBe(
+        const str = lines(
+          '\n',
+          'images:',
+          `  - name: ${API}`,
+          '    newTag: !!str 7',
+          `    digest: ${OLD_DIGEST}`,
+        );
+        expect(
+          editor.writePin(str, FILE, { tag: 'v2', digest: NEW_DIGEST }),
+        ).toBe(
           str.replace('!!str 7', '!!str v2').replace(OLD_DIGEST, NEW_DIGEST),
         );
       });

@@ -36,10 +36,16 @@ export class KustomizeImageEditor implements ManifestEditor {
       const images = getMapValue(doc.contents, 'images');
       if (images === undefined) continue;
       if (!isSeq(images)) {
-        throw new ManifestEditError(file, `'images' is ${describeNode(images)}, expected a list`);
+        throw new ManifestEditError(
+          file,
+          `'images' is ${describeNode(images)}, expected a list`,
+        );
       }
       for (const item of images.items) {
-        if (isMap(item) && scalarText(getMapValue(item, 'name')) === this.image) {
+        if (
+          isMap(item) &&
+          scalarText(getMapValue(item, 'name')) === this.image
+        ) {
           return item;
         }
       }
@@ -63,7 +69,9 @@ export class KustomizeImageEditor implements ManifestEditor {
     if (!entry) {
       throw new ManifestEditError(
         file,
-        `has no images[] entry with name '${this.image}'; add one with the keys this promotion sets (${Object.keys(pin)
+        `has no images[] entry with name '${
+          this.image
+        }'; add one with the keys this promotion sets (${Object.keys(pin)
           .map(k => FIELDS[k as keyof PinnedValues])
           .join(', ')})`,
       );
@@ -76,13 +84,16 @@ export class KustomizeImageEditor implements ManifestEditor {
       const field = FIELDS[key];
       const node: Node | undefined = getMapValue(entry, field);
       const label = `'${field}' of images[] entry '${this.image}'`;
-      if (isAlias(node)) throw new ManifestEditError(file, aliasProblem(label, node));
+      if (isAlias(node))
+        throw new ManifestEditError(file, aliasProblem(label, node));
       if (!isScalar(node)) {
         throw new ManifestEditError(
           file,
           !hasMapKey(entry, field)
             ? `images[] entry '${this.image}' has no '${field}' key; add '${field}:' to it so the promotion can set it`
-            : `images[] entry '${this.image}' has '${field}' as ${describeNode(node)}, expected a scalar`,
+            : `images[] entry '${this.image}' has '${field}' as ${describeNode(
+                node,
+              )}, expected a scalar`,
         );
       }
       edits.push({ node, value, label });
@@ -95,7 +106,9 @@ export class KustomizeImageEditor implements ManifestEditor {
         const other = FIELDS[key === 'tag' ? 'digest' : 'tag'];
         throw new ManifestEditError(
           file,
-          `images[] entry '${this.image}' pins ${FIELDS[key]} ${showValue(node)} but the promoted build has no ${key}; ` +
+          `images[] entry '${this.image}' pins ${FIELDS[key]} ${showValue(
+            node,
+          )} but the promoted build has no ${key}; ` +
             `setting only ${other} would leave ${STALE[key]}. ` +
             `Promote a build that has a ${key}, or remove '${FIELDS[key]}' from the entry`,
         );

@@ -22,13 +22,20 @@ export function assertReadsBack(
     readBack = read();
   } catch (error) {
     const problem = (error as Error).message.replace(`${file}: `, '');
-    throw new ManifestEditError(file, `the edited file would not read back (${problem}); it was not changed`);
+    throw new ManifestEditError(
+      file,
+      `the edited file would not read back (${problem}); it was not changed`,
+    );
   }
-  const differs = (['tag', 'digest'] as const).some(key => pin[key] !== undefined && readBack?.[key] !== pin[key]);
+  const differs = (['tag', 'digest'] as const).some(
+    key => pin[key] !== undefined && readBack?.[key] !== pin[key],
+  );
   if (differs) {
     throw new ManifestEditError(
       file,
-      `the edited file would read back as ${describe(readBack)} instead of ${describe(pin)}; it was not changed`,
+      `the edited file would read back as ${describe(
+        readBack,
+      )} instead of ${describe(pin)}; it was not changed`,
     );
   }
 }

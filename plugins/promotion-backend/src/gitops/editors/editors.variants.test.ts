@@ -11,7 +11,8 @@ import { KustomizeImageEditor } from './KustomizeImageEditor';
 type Style = 'plain' | 'double' | 'single';
 
 const QUOTES: Record<Style, string> = { double: '"', single: "'", plain: '' };
-const quote = (value: string, style: Style) => `${QUOTES[style]}${value}${QUOTES[style]}`;
+const quote = (value: string, style: Style) =>
+  `${QUOTES[style]}${value}${QUOTES[style]}`;
 
 const STYLES: Style[] = ['plain', 'double', 'single'];
 const COMMENTS = ['', ' # pinned by CI', '   # aligned  ', ' #tight'];

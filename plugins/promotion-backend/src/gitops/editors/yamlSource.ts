@@ -17,12 +17,18 @@ import { ManifestEditError } from './ManifestEditError';
  * The parsed nodes are used only to find source ranges; the text itself is
  * never re-serialised, because that would reflow comments and quoting.
  */
-export function parseYamlDocuments(text: string, file: string): Document.Parsed[] {
+export function parseYamlDocuments(
+  text: string,
+  file: string,
+): Document.Parsed[] {
   const parsed = parseAllDocuments(text, { keepSourceTokens: false });
   const docs = Array.isArray(parsed) ? parsed : [];
   for (const doc of docs) {
     if (doc.errors.length > 0) {
-      throw new ManifestEditError(file, `is not valid YAML: ${doc.errors[0].message}`);
+      throw new ManifestEditError(
+        file,
+        `is not valid YAML: ${doc.errors[0].message}`,
+      );
     }
   }
   return docs;
@@ -41,7 +47,9 @@ export function getMapValue(map: YAMLMap, key: string): Node | undefined {
 
 /** True when the map has the key, even with an empty value. */
 export function hasMapKey(map: YAMLMap, key: string): boolean {
-  return map.items.some(pair => (isScalar(pair.key) ? pair.key.value : pair.key) === key);
+  return map.items.some(
+    pair => (isScalar(pair.key) ? pair.key.value : pair.key) === key,
+  );
 }
 
 /**
@@ -74,7 +82,10 @@ export function describeNode(node: Node | undefined): string {
  */
 export function holdsValue(node: Node | undefined): boolean {
   if (node === undefined) return false;
-  return !isScalar(node) || (node.value !== null && node.value !== undefined && node.value !== '');
+  return (
+    !isScalar(node) ||
+    (node.value !== null && node.value !== undefined && node.value !== '')
+  );
 }
 
 /** A value for error messages: a scalar quoted, anything else described. */
@@ -88,7 +99,9 @@ export function showValue(node: Node | undefined): string {
  * it there would change every other use of the anchor too.
  */
 export function aliasProblem(label: string, alias: Alias): string {
-  return `${label} is ${describeNode(alias)}; write the value itself, since replacing the anchored value would change every alias of it`;
+  return `${label} is ${describeNode(
+    alias,
+  )}; write the value itself, since replacing the anchored value would change every alias of it`;
 }
 
 function isSafePlain(value: string): boolean {
@@ -102,7 +115,8 @@ function isSafePlain(value: string): boolean {
     return false;
   }
   const doc = parseAllDocuments(`k: ${value}\n`);
-  if (!Array.isArray(doc) || doc.length !== 1 || doc[0].errors.length) return false;
+  if (!Array.isArray(doc) || doc.length !== 1 || doc[0].errors.length)
+    return false;
   const read = doc[0].get('k');
   return read === value;
 }
@@ -149,13 +163,20 @@ function assertReplaceable(file: string, edit: ScalarEdit) {
   if (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED) {
     throw new ManifestEditError(
       file,
-      `${label} is written as a block scalar ('${node.type === Scalar.BLOCK_LITERAL ? '|' : '>'}'); ` +
+      `${label} is written as a block scalar ('${
+        node.type === Scalar.BLOCK_LITERAL ? '|' : '>'
+      }'); ` +
         'write the value on the same line as its key so the promotion can replace it',
     );
   }
   if (node.tag && node.tag !== STRING_TAG) {
-    const shown = node.tag.startsWith('tag:yaml.org,2002:') ? `!!${node.tag.slice('tag:yaml.org,2002:'.length)}` : node.tag;
-    throw new ManifestEditError(file, `${label} carries the YAML tag ${shown}; remove it so the value is read as text`);
+    const shown = node.tag.startsWith('tag:yaml.org,2002:')
+      ? `!!${node.tag.slice('tag:yaml.org,2002:'.length)}`
+      : node.tag;
+    throw new ManifestEditError(
+      file,
+      `${label} carries the YAML tag ${shown}; remove it so the value is read as text`,
+    );
   }
 }
 
@@ -164,13 +185,20 @@ function assertReplaceable(file: string, edit: ScalarEdit) {
  * range. Only the bytes of the scalars change: comments, indentation,
  * document markers and line endings around them stay as they were.
  */
-export function spliceScalars(text: string, file: string, edits: ScalarEdit[]): string {
+export function spliceScalars(
+  text: string,
+  file: string,
+  edits: ScalarEdit[],
+): string {
   for (const edit of edits) assertReplaceable(file, edit);
   const ordered = edits
     .filter(edit => (scalarText(edit.node) ?? '') !== edit.value)
     .map(edit => {
       if (!edit.node.range) {
-        throw new ManifestEditError(file, 'has a value without a source position');
+        throw new ManifestEditError(
+          file,
+          'has a value without a source position',
+        );
       }
       return { ...edit, start: edit.node.range[0], end: edit.node.range[1] };
     })

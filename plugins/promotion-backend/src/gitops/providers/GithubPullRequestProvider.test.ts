@@ -464,13 +464,19 @@ describe('GithubPullRequestProvider', () => {
         ),
       );
 
-      await provider.merge(REPO, ref, '6dcb09b5b57875f334f61aebed695e2e4193db5e');
+      await provider.merge(
+        REPO,
+        ref,
+        '6dcb09b5b57875f334f61aebed695e2e4193db5e',
+      );
 
       expect(seen.map(r => `${r.method} ${r.path} ${r.authorization}`)).toEqual(
         ['PUT /repos/acme/gitops/pulls/42/merge token ghp_test'],
       );
       // Only the approved head may be merged.
-      expect(seen[0].body).toEqual({ sha: '6dcb09b5b57875f334f61aebed695e2e4193db5e' });
+      expect(seen[0].body).toEqual({
+        sha: '6dcb09b5b57875f334f61aebed695e2e4193db5e',
+      });
     });
 
     const APPROVED = '6dcb09b5b57875f334f61aebed695e2e4193db5e';
@@ -506,27 +512,46 @@ describe('GithubPullRequestProvider', () => {
         { mergeable: null, mergeable_state: 'unknown' },
         'unknown: GitHub is still working out whether it can be merged',
       ],
-    ])('keeps waiting, not failing, when %s (405)', async (_, message, state, meaning) => {
-      server.use(
-        http.put(`${API}/repos/acme/gitops/pulls/42/merge`, () => githubError(405, message)),
-        http.get(`${API}/repos/acme/gitops/pulls/42`, () => HttpResponse.json(pullRequest(42, state))),
-      );
+    ])(
+      'keeps waiting, not failing, when %s (405)',
+      async (_, message, state, meaning) => {
+        server.use(
+          http.put(`${API}/repos/acme/gitops/pulls/42/merge`, () =>
+            githubError(405, message),
+          ),
+          http.get(`${API}/repos/acme/gitops/pulls/42`, () =>
+            HttpResponse.json(pullRequest(42, state)),
+          ),
+        );
 
-      const error = await provider.merge(REPO, ref, APPROVED).catch(e => e);
+        const error = await provider.merge(REPO, ref, APPROVED).catch(e => e);
 
-      expect(error).toBeInstanceOf(PullRequestNotReadyError);
-      expect(error).not.toBeInstanceOf(ConflictError);
-      expect(error.message).toBe(`pull request #42 of acme/gitops is not ready to merge: ${message} (${meaning})`);
-      expect(error.state).toBe(state.mergeable_state);
-    });
+        expect(error).toBeInstanceOf(PullRequestNotReadyError);
+        expect(error).not.toBeInstanceOf(ConflictError);
+        expect(error.message).toBe(
+          `pull request #42 of acme/gitops is not ready to merge: ${message} (${meaning})`,
+        );
+        expect(error.state).toBe(state.mergeable_state);
+      },
+    );
 
     it('fails as a conflict when the head moved after approval (409)', async () => {
       server.use(
         http.put(`${API}/repos/acme/gitops/pulls/42/merge`, () =>
-          githubError(409, 'Head branch was modified. Review and try the merge again.'),
+          githubError(
+            409,
+            'Head branch was modified. Review and try the merge again.',
+          ),
         ),
         http.get(`${API}/repos/acme/gitops/pulls/42`, () =>
-          HttpResponse.json(pullRequest(42, { head: { ref: HEAD, sha: 'f00dfeedf00dfeedf00dfeedf00dfeedf00dfeed' } })),
+          HttpResponse.json(
+            pullRequest(42, {
+              head: {
+                ref: HEAD,
+                sha: 'f00dfeedf00dfeedf00dfeedf00dfeedf00dfeed',
+              },
+            }),
+          ),
         ),
       );
 
@@ -539,12 +564,17 @@ describe('GithubPullRequestProvider', () => {
 
     it('fails as a conflict when a 405 comes with a head that is no longer the approved commit', async () => {
       server.use(
-        http.put(`${API}/repos/acme/gitops/pulls/42/merge`, () => githubError(405, 'Pull Request is not mergeable')),
+        http.put(`${API}/repos/acme/gitops/pulls/42/merge`, () =>
+          githubError(405, 'Pull Request is not mergeable'),
+        ),
         http.get(`${API}/repos/acme/gitops/pulls/42`, () =>
           HttpResponse.json(
             pullRequest(42, {
               mergeable_state: 'blocked',
-              head: { ref: HEAD, sha: 'f00dfeedf00dfeedf00dfeedf00dfeedf00dfeed' },
+              head: {
+                ref: HEAD,
+                sha: 'f00dfeedf00dfeedf00dfeedf00dfeedf00dfeed',
+              },
             }),
           ),
         ),
@@ -552,7 +582,10 @@ describe('GithubPullRequestProvider', () => {
 
       await expect(provider.merge(REPO, ref, APPROVED)).rejects.toMatchObject({
         name: 'ConflictError',
-        message: `pull request #42 of acme/gitops cannot be merged: its head is now f00dfeed, not the approved ${APPROVED.slice(0, 8)}`,
+        message: `pull request #42 of acme/gitops cannot be merged: its head is now f00dfeed, not the approved ${APPROVED.slice(
+          0,
+          8,
+        )}`,
       });
     });
 
@@ -561,7 +594,9 @@ describe('GithubPullRequestProvider', () => {
         http.put(`${API}/repos/acme/gitops/pulls/42/merge`, () =>
           githubError(405, 'Merge commits are not allowed on this repository.'),
         ),
-        http.get(`${API}/repos/acme/gitops/pulls/42`, () => HttpResponse.json(pullRequest(42))),
+        http.get(`${API}/repos/acme/gitops/pulls/42`, () =>
+          HttpResponse.json(pullRequest(42)),
+        ),
       );
 
       await expect(provider.merge(REPO, ref, APPROVED)).rejects.toMatchObject({
@@ -678,7 +713,8 @@ describe('GithubPullRequestProvider', () => {
                 resource: 'PullRequest',
                 field: 'state',
                 code: 'invalid',
-                message: 'state cannot be changed. The pull request has been merged.',
+                message:
+                  'state cannot be changed. The pull request has been merged.',
               },
             ],
           }),

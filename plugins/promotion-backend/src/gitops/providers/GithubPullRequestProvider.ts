@@ -66,7 +66,10 @@ function explain(error: GithubRequestError): string {
  * What GitHub's `mergeable_state` of a pull request that cannot be merged
  * says, for the message of a PullRequestNotReadyError.
  */
-function mergeableStateMeaning(state: string | undefined, base: string): string {
+function mergeableStateMeaning(
+  state: string | undefined,
+  base: string,
+): string {
   switch (state) {
     case 'blocked':
       return 'required checks or reviews have not passed yet';
@@ -165,7 +168,11 @@ export class GithubPullRequestProvider implements PullRequestProvider {
     return data.state === 'closed' ? 'closed' : 'open';
   }
 
-  async merge(repositoryUrl: string, ref: PullRequestRef, headSha?: string): Promise<void> {
+  async merge(
+    repositoryUrl: string,
+    ref: PullRequestRef,
+    headSha?: string,
+  ): Promise<void> {
     const connection = await this.connect(repositoryUrl, ref);
     const { owner, repo, octokit } = connection;
     const subject = pullRequestName(connection, ref);
@@ -198,7 +205,10 @@ export class GithubPullRequestProvider implements PullRequestProvider {
         }
         if (headSha && data.head.sha !== headSha) {
           throw new ConflictError(
-            `${subject} cannot be merged: its head is now ${data.head.sha.slice(0, 8)}, not the approved ${headSha.slice(0, 8)}`,
+            `${subject} cannot be merged: its head is now ${data.head.sha.slice(
+              0,
+              8,
+            )}, not the approved ${headSha.slice(0, 8)}`,
           );
         }
         if (/are not allowed on this repository/i.test(why)) {
@@ -209,7 +219,9 @@ export class GithubPullRequestProvider implements PullRequestProvider {
         }
         const state = data.mergeable_state;
         throw new PullRequestNotReadyError(
-          `${subject} is not ready to merge: ${why} (${state ?? 'unknown'}: ${mergeableStateMeaning(state, data.base.ref)})`,
+          `${subject} is not ready to merge: ${why} (${
+            state ?? 'unknown'
+          }: ${mergeableStateMeaning(state, data.base.ref)})`,
           state,
         );
       }
@@ -363,10 +375,16 @@ export class GithubPullRequestProvider implements PullRequestProvider {
 type Connection = Awaited<ReturnType<GithubPullRequestProvider['connect']>>;
 
 /** How messages name a pull request: `pull request #7 of acme/gitops`. */
-function pullRequestName(connection: Pick<Connection, 'owner' | 'repo'>, ref: PullRequestRef) {
+function pullRequestName(
+  connection: Pick<Connection, 'owner' | 'repo'>,
+  ref: PullRequestRef,
+) {
   return `pull request #${ref.number} of ${connection.owner}/${connection.repo}`;
 }
 
-function isMerged(data: { merged?: boolean; merged_at: string | null }): boolean {
+function isMerged(data: {
+  merged?: boolean;
+  merged_at: string | null;
+}): boolean {
   return Boolean(data.merged || data.merged_at);
 }

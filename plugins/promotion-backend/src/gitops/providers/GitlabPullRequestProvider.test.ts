@@ -366,7 +366,11 @@ describe('GitlabPullRequestProvider', () => {
         ),
       );
 
-      await provider.merge(REPO, ref, 'af5b13261899fb2c0db30abdd0af8b07cb44fdc5');
+      await provider.merge(
+        REPO,
+        ref,
+        'af5b13261899fb2c0db30abdd0af8b07cb44fdc5',
+      );
 
       expect(
         seen.map(r => `${r.method} ${r.rawPath} ${r.authorization}`),
@@ -374,55 +378,94 @@ describe('GitlabPullRequestProvider', () => {
         'PUT /api/v4/projects/platform%2Fdeploy%2Fgitops/merge_requests/12/merge Bearer glpat-test',
       ]);
       // Only the approved head may be merged.
-      expect(seen[0].body).toEqual({ sha: 'af5b13261899fb2c0db30abdd0af8b07cb44fdc5' });
+      expect(seen[0].body).toEqual({
+        sha: 'af5b13261899fb2c0db30abdd0af8b07cb44fdc5',
+      });
     });
 
     const APPROVED = '6dcb09b5b57875f334f61aebed695e2e4193db5e';
 
     it.each([
-      [405, '405 Method Not Allowed', 'ci_still_running', 'the pipeline is still running'],
-      [405, '405 Method Not Allowed', 'ci_must_pass', 'the pipeline must succeed first'],
+      [
+        405,
+        '405 Method Not Allowed',
+        'ci_still_running',
+        'the pipeline is still running',
+      ],
+      [
+        405,
+        '405 Method Not Allowed',
+        'ci_must_pass',
+        'the pipeline must succeed first',
+      ],
       [405, '405 Method Not Allowed', 'not_approved', 'it needs approvals'],
-      [405, '405 Method Not Allowed', 'discussions_not_resolved', 'open threads must be resolved'],
+      [
+        405,
+        '405 Method Not Allowed',
+        'discussions_not_resolved',
+        'open threads must be resolved',
+      ],
       [405, '405 Method Not Allowed', 'draft_status', 'it is a draft'],
-      [406, 'Branch cannot be merged', 'conflict', 'the branch conflicts with the target'],
-      [422, 'Branch cannot be merged', 'need_rebase', 'the branch must be rebased'],
+      [
+        406,
+        'Branch cannot be merged',
+        'conflict',
+        'the branch conflicts with the target',
+      ],
+      [
+        422,
+        'Branch cannot be merged',
+        'need_rebase',
+        'the branch must be rebased',
+      ],
       [405, '405 Method Not Allowed', 'not_open', 'it is not open'],
-    ])('keeps waiting, not failing, on %i "%s" with %s', async (status, message, detailed, meaning) => {
-      server.use(
-        http.put(`${PROJECT_API}/merge_requests/12/merge`, () => HttpResponse.json({ message }, { status })),
-        http.get(`${PROJECT_API}/merge_requests/12`, () =>
-          HttpResponse.json(
-            mergeRequest(12, {
-              merge_status: 'cannot_be_merged',
-              detailed_merge_status: detailed,
-              sha: APPROVED,
-              ...(detailed === 'not_open' ? { state: 'closed' } : {}),
-            }),
+    ])(
+      'keeps waiting, not failing, on %i "%s" with %s',
+      async (status, message, detailed, meaning) => {
+        server.use(
+          http.put(`${PROJECT_API}/merge_requests/12/merge`, () =>
+            HttpResponse.json({ message }, { status }),
           ),
-        ),
-      );
+          http.get(`${PROJECT_API}/merge_requests/12`, () =>
+            HttpResponse.json(
+              mergeRequest(12, {
+                merge_status: 'cannot_be_merged',
+                detailed_merge_status: detailed,
+                sha: APPROVED,
+                ...(detailed === 'not_open' ? { state: 'closed' } : {}),
+              }),
+            ),
+          ),
+        );
 
-      const error = await provider.merge(REPO, ref, APPROVED).catch(e => e);
+        const error = await provider.merge(REPO, ref, APPROVED).catch(e => e);
 
-      expect(error).toBeInstanceOf(PullRequestNotReadyError);
-      expect(error).not.toBeInstanceOf(ConflictError);
-      expect(error.message).toBe(
-        `merge request !12 of platform/deploy/gitops is not ready to merge: ${message} (${detailed}: ${meaning})`,
-      );
-      expect(error.state).toBe(detailed);
-    });
+        expect(error).toBeInstanceOf(PullRequestNotReadyError);
+        expect(error).not.toBeInstanceOf(ConflictError);
+        expect(error.message).toBe(
+          `merge request !12 of platform/deploy/gitops is not ready to merge: ${message} (${detailed}: ${meaning})`,
+        );
+        expect(error.state).toBe(detailed);
+      },
+    );
 
     it('fails as a conflict when the source branch moved after approval (409)', async () => {
       server.use(
         http.put(`${PROJECT_API}/merge_requests/12/merge`, () =>
           HttpResponse.json(
-            { message: 'SHA does not match HEAD of source branch: f00dfeedf00dfeedf00dfeedf00dfeedf00dfeed' },
+            {
+              message:
+                'SHA does not match HEAD of source branch: f00dfeedf00dfeedf00dfeedf00dfeedf00dfeed',
+            },
             { status: 409 },
           ),
         ),
         http.get(`${PROJECT_API}/merge_requests/12`, () =>
-          HttpResponse.json(mergeRequest(12, { sha: 'f00dfeedf00dfeedf00dfeedf00dfeedf00dfeed' })),
+          HttpResponse.json(
+            mergeRequest(12, {
+              sha: 'f00dfeedf00dfeedf00dfeedf00dfeedf00dfeed',
+            }),
+          ),
         ),
       );
 
@@ -436,7 +479,10 @@ describe('GitlabPullRequestProvider', () => {
     it('fails as a conflict when a 405 comes with a head that is no longer the approved commit', async () => {
       server.use(
         http.put(`${PROJECT_API}/merge_requests/12/merge`, () =>
-          HttpResponse.json({ message: '405 Method Not Allowed' }, { status: 405 }),
+          HttpResponse.json(
+            { message: '405 Method Not Allowed' },
+            { status: 405 },
+          ),
         ),
         http.get(`${PROJECT_API}/merge_requests/12`, () =>
           HttpResponse.json(
@@ -450,7 +496,10 @@ describe('GitlabPullRequestProvider', () => {
 
       await expect(provider.merge(REPO, ref, APPROVED)).rejects.toMatchObject({
         name: 'ConflictError',
-        message: `merge request !12 of platform/deploy/gitops cannot be merged: its head is now f00dfeed, not the approved ${APPROVED.slice(0, 8)}`,
+        message: `merge request !12 of platform/deploy/gitops cannot be merged: its head is now f00dfeed, not the approved ${APPROVED.slice(
+          0,
+          8,
+        )}`,
       });
     });
 
@@ -634,17 +683,19 @@ describe('GitlabPullRequestProvider', () => {
 
     it('says when to retry when rate limited', async () => {
       server.use(
-        http.put(`${PROJECT_API}/merge_requests/12`, () =>
-          new HttpResponse('Retry later\n', {
-            status: 429,
-            headers: {
-              'Content-Type': 'text/plain',
-              'Retry-After': '45',
-              'RateLimit-Limit': '2000',
-              'RateLimit-Remaining': '0',
-              'RateLimit-Reset': String(Math.floor(Date.now() / 1000) + 45),
-            },
-          }),
+        http.put(
+          `${PROJECT_API}/merge_requests/12`,
+          () =>
+            new HttpResponse('Retry later\n', {
+              status: 429,
+              headers: {
+                'Content-Type': 'text/plain',
+                'Retry-After': '45',
+                'RateLimit-Limit': '2000',
+                'RateLimit-Remaining': '0',
+                'RateLimit-Reset': String(Math.floor(Date.now() / 1000) + 45),
+              },
+            }),
         ),
       );
 

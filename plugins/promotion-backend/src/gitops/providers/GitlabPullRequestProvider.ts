@@ -178,7 +178,11 @@ export class GitlabPullRequestProvider implements PullRequestProvider {
     }
   }
 
-  async merge(repositoryUrl: string, ref: PullRequestRef, headSha?: string): Promise<void> {
+  async merge(
+    repositoryUrl: string,
+    ref: PullRequestRef,
+    headSha?: string,
+  ): Promise<void> {
     const project = this.projectPath(repositoryUrl, ref);
     const answer = await this.call(
       'PUT',
@@ -204,7 +208,10 @@ export class GitlabPullRequestProvider implements PullRequestProvider {
       }
       if (headSha && current.sha && current.sha !== headSha) {
         throw new ConflictError(
-          `${subject} cannot be merged: its head is now ${current.sha.slice(0, 8)}, not the approved ${headSha.slice(0, 8)}`,
+          `${subject} cannot be merged: its head is now ${current.sha.slice(
+            0,
+            8,
+          )}, not the approved ${headSha.slice(0, 8)}`,
         );
       }
       const status = current.detailed_merge_status;
@@ -214,9 +221,12 @@ export class GitlabPullRequestProvider implements PullRequestProvider {
           new Date(Date.now() + RECHECK_DELAY_MS),
         );
       }
-      const meaning = (status && NOT_READY[status]) ?? 'it cannot be merged yet';
+      const meaning =
+        (status && NOT_READY[status]) ?? 'it cannot be merged yet';
       throw new PullRequestNotReadyError(
-        `${subject} is not ready to merge: ${why} (${status ?? 'unknown'}: ${meaning})`,
+        `${subject} is not ready to merge: ${why} (${
+          status ?? 'unknown'
+        }: ${meaning})`,
         status,
       );
     }

@@ -11,7 +11,10 @@ const SCP_LIKE = /^(?:[^@/]+@)?([^/:]{2,}):(?!\/\/)(.+)$/;
  * for git. A drive letter (`C:\gitops`) is a path only on Windows, where
  * git allows it.
  */
-export function isLocalRepositoryPath(remote: string, platform: string = process.platform): boolean {
+export function isLocalRepositoryPath(
+  remote: string,
+  platform: string = process.platform,
+): boolean {
   if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(remote)) return false;
   const colon = remote.indexOf(':');
   const slash = remote.indexOf('/');

@@ -33,7 +33,11 @@ export interface PullRequestProvider {
    * when it may become mergeable: checks or reviews pending, a conflict
    * people can resolve, mergeability not computed yet.
    */
-  merge(repositoryUrl: string, ref: PullRequestRef, headSha?: string): Promise<void>;
+  merge(
+    repositoryUrl: string,
+    ref: PullRequestRef,
+    headSha?: string,
+  ): Promise<void>;
   /**
    * Closes without merging; the branch and everything else stay. Resolves
    * when it is closed (also when it was already), so a retried close is

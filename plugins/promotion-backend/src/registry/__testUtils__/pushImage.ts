@@ -18,7 +18,9 @@ export async function pushImage(
   tag?: string,
   architecture = 'amd64',
 ): Promise<string> {
-  const layer = zlib.gzipSync(Buffer.from(`layer of ${seed} for ${architecture}\n`));
+  const layer = zlib.gzipSync(
+    Buffer.from(`layer of ${seed} for ${architecture}\n`),
+  );
   const imageConfig = Buffer.from(
     JSON.stringify({
       architecture,
@@ -59,10 +61,20 @@ export async function pushIndex(
   const platforms = ['amd64', 'arm64'];
   const manifests = [];
   for (const architecture of platforms) {
-    const digest = await pushImage(registry, repository, seed, auth, undefined, architecture);
-    const bytes = await fetch(`${registry}/v2/${repository}/manifests/${digest}`, {
-      headers: { ...auth, accept: OCI_MANIFEST },
-    }).then(r => r.arrayBuffer());
+    const digest = await pushImage(
+      registry,
+      repository,
+      seed,
+      auth,
+      undefined,
+      architecture,
+    );
+    const bytes = await fetch(
+      `${registry}/v2/${repository}/manifests/${digest}`,
+      {
+        headers: { ...auth, accept: OCI_MANIFEST },
+      },
+    ).then(r => r.arrayBuffer());
     manifests.push({
       mediaType: OCI_MANIFEST,
       digest,

@@ -86,7 +86,9 @@ export async function startRegistryTokenService(dir: string) {
       return;
     }
     const authorization = req.headers.authorization;
-    const account = `Basic ${Buffer.from(`${REGISTRY_USER}:${REGISTRY_PASSWORD}`).toString('base64')}`;
+    const account = `Basic ${Buffer.from(
+      `${REGISTRY_USER}:${REGISTRY_PASSWORD}`,
+    ).toString('base64')}`;
     if (authorization && authorization !== account) {
       res.writeHead(401).end();
       return;

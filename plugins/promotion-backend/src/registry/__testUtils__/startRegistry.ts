@@ -80,11 +80,21 @@ export async function startRegistry(
         }
       : {}),
     ...(options.auth === 'htpasswd'
-      ? { auth: { htpasswd: { realm: 'promotion-test', path: path.join(dir, 'htpasswd') } } }
+      ? {
+          auth: {
+            htpasswd: {
+              realm: 'promotion-test',
+              path: path.join(dir, 'htpasswd'),
+            },
+          },
+        }
       : {}),
   };
   if (options.auth === 'htpasswd') {
-    fs.writeFileSync(path.join(dir, 'htpasswd'), `${REGISTRY_USER}:${REGISTRY_PASSWORD_BCRYPT}\n`);
+    fs.writeFileSync(
+      path.join(dir, 'htpasswd'),
+      `${REGISTRY_USER}:${REGISTRY_PASSWORD_BCRYPT}\n`,
+    );
   }
   // YAML is a superset of JSON, so the registry reads this file as it is.
   const configPath = path.join(dir, 'config.yml');
@@ -113,7 +123,14 @@ export async function startRegistry(
   }
 
   const pushAuth = (repository: string): Record<string, string> => {
-    if (tokens) return { authorization: `Bearer ${tokens.mint(repository, ['pull', 'push', 'delete'])}` };
+    if (tokens)
+      return {
+        authorization: `Bearer ${tokens.mint(repository, [
+          'pull',
+          'push',
+          'delete',
+        ])}`,
+      };
     if (options.auth === 'htpasswd') return { authorization: basicAuth() };
     return {};
   };
@@ -133,7 +150,9 @@ export async function startRegistry(
         headers: pushAuth(repository),
       });
       if (response.status !== 202) {
-        throw new Error(`Blob delete answered ${response.status}: ${await response.text()}`);
+        throw new Error(
+          `Blob delete answered ${response.status}: ${await response.text()}`,
+        );
       }
     },
     stop,
@@ -141,7 +160,9 @@ export async function startRegistry(
 }
 
 function basicAuth() {
-  return `Basic ${Buffer.from(`${REGISTRY_USER}:${REGISTRY_PASSWORD}`).toString('base64')}`;
+  return `Basic ${Buffer.from(`${REGISTRY_USER}:${REGISTRY_PASSWORD}`).toString(
+    'base64',
+  )}`;
 }
 
 /** `GET /v2/` answers 200, or 401 when auth is on, once the registry serves. */
