@@ -6,7 +6,8 @@
 # (Debian's docker-registry, for the registry gate's tests) and Chromium (Debian's package)
 # — then runs, in this order:
 #   1. type check    `yarn tsc` (the workspace), and the browser test with its Playwright config
-#   2. lint          `backstage-cli repo lint` (ESLint, warnings fail too) and `prettier --check .`
+#   2. lint          `backstage-cli repo lint` (ESLint, warnings fail too), `prettier --check .`
+#                    and the plugins' API reports (report*.api.md) against the type check's output
 #   3. unit tests    `backstage-cli repo test` (jest): unit, store, git and router tests. Store
 #                    tests run on SQLite and on the PostgreSQL set up here, which they find in
 #                    BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING.
@@ -236,11 +237,12 @@ step_begin "lint"
 lint_ok=1
 yarn backstage-cli repo lint --max-warnings 0 || lint_ok=0
 yarn prettier --check . || lint_ok=0
+yarn build:api-reports:only --ci || lint_ok=0
 if [ "$lint_ok" -eq 1 ]; then
   step_end ok
 else
   add_counts 0 1
-  step_end FAIL "lint or formatting (yarn fix, yarn prettier --write .)"
+  step_end FAIL "lint, formatting or API reports (yarn fix, yarn prettier --write ., yarn build:api-reports)"
 fi
 
 step_begin "unit tests"

@@ -11,7 +11,7 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   ACTIVE_PROMOTION_STATUSES,
   Promotion,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 import {
   builtInGateFactories,
   GateRunner,

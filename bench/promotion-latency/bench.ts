@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Knex } from 'knex';
-import { ACTIVE_PROMOTION_STATUSES } from '@internal/plugin-promotion-common';
+import { ACTIVE_PROMOTION_STATUSES } from '@promotion-for-backstage/plugin-promotion-common';
 import { KnexPromotionStore } from '../../plugins/promotion-backend/src/database';
 import { GitOpsService } from '../../plugins/promotion-backend/src/gitops';
 import { runGit } from '../../plugins/promotion-backend/src/gitops/runGit';

@@ -3,7 +3,7 @@ import knexFactory from 'knex';
 import { ConfigReader } from '@backstage/config';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
-import { ANNOTATION_PROMOTION_IMAGE } from '@internal/plugin-promotion-common';
+import { ANNOTATION_PROMOTION_IMAGE } from '@promotion-for-backstage/plugin-promotion-common';
 import {
   PromotionConfig,
   readPromotionConfig,

@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { Promotion } from '@internal/plugin-promotion-common';
+import { Promotion } from '@promotion-for-backstage/plugin-promotion-common';
 import { PromotionConfig } from '../../plugins/promotion-backend/src/config';
 import { KnexPromotionStore } from '../../plugins/promotion-backend/src/database';
 import { GitOpsService } from '../../plugins/promotion-backend/src/gitops';

@@ -26,7 +26,7 @@ backend.add(examplePolicyModule);
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
-backend.add(import('@internal/plugin-promotion-backend'));
+backend.add(import('@promotion-for-backstage/plugin-promotion-backend'));
 backend.add(import('./demo/demoGitOpsRepositoryModule'));
 backend.add(import('./demo/demoArgoCdPlugin'));
 backend.add(import('./gates/lifecycleGateModule'));

@@ -10,7 +10,7 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import {
   GateFactory,
   promotionGatesExtensionPoint,
-} from '@internal/plugin-promotion-node';
+} from '@promotion-for-backstage/plugin-promotion-node';
 import { AuditEventForwarder, AuditLog } from './audit';
 import { readPromotionConfig } from './config';
 import { KnexPromotionStore } from './database';

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { PROMOTION_STATUSES } from './types';
 
-/** Environment names are slugs; they appear in paths, refs and branch names. */
+/**
+ * Environment names are slugs; they appear in paths, refs and branch names.
+ *
+ * @public
+ */
 export const environmentNameSchema = z
   .string()
   .regex(

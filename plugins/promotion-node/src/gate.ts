@@ -5,7 +5,7 @@ import {
   Artifact,
   DeploymentStatus,
   GateStatus,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 
 /** What runs in an environment now, as a gate sees it. @public */
 export interface GateEnvironmentState {

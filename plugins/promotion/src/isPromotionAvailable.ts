@@ -1,5 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
-import { ANNOTATION_PROMOTION_IMAGE } from '@internal/plugin-promotion-common';
+import { ANNOTATION_PROMOTION_IMAGE } from '@promotion-for-backstage/plugin-promotion-common';
 
 /**
  * True when the entity opted in to promotion by naming its image; use it to

@@ -11,7 +11,7 @@ import { approvalsRouteRef, rootRouteRef } from './routes';
 
 /**
  * The promotion plugin for apps on the legacy frontend system. Apps on the
- * new frontend system use the default export of `@internal/plugin-promotion/alpha`.
+ * new frontend system use the default export of `@promotion-for-backstage/plugin-promotion/alpha`.
  *
  * @public
  */

@@ -4,7 +4,7 @@ import {
   GateContext,
   GateFactory,
   GateResult,
-} from '@internal/plugin-promotion-node';
+} from '@promotion-for-backstage/plugin-promotion-node';
 
 /**
  * An example of a custom gate, added by a backend module: promotion into the

@@ -1,5 +1,5 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
-import { promotionGatesExtensionPoint } from '@internal/plugin-promotion-node';
+import { promotionGatesExtensionPoint } from '@promotion-for-backstage/plugin-promotion-node';
 import { LifecycleGateFactory } from './LifecycleGate';
 
 /**

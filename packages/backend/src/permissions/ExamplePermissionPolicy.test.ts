@@ -16,7 +16,7 @@ import {
 import {
   PromotionTarget,
   promotionTargetRules,
-} from '@internal/plugin-promotion-backend';
+} from '@promotion-for-backstage/plugin-promotion-backend';
 import {
   promotionAuditReadPermission,
   promotionTargetApprovePermission,
@@ -24,7 +24,7 @@ import {
   promotionTargetPromotePermission,
   promotionTargetRollbackPermission,
   promotionTargetSyncPermission,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { ExamplePermissionPolicy } from './ExamplePermissionPolicy';
 
 // Who is who in examples/org.yaml, as the user info service reports it.

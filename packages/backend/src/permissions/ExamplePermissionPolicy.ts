@@ -13,7 +13,7 @@ import {
 import {
   createPromotionTargetConditionalDecision,
   promotionTargetConditions,
-} from '@internal/plugin-promotion-backend';
+} from '@promotion-for-backstage/plugin-promotion-backend';
 import {
   PROMOTION_TARGET_RESOURCE_TYPE,
   promotionAuditReadPermission,
@@ -22,7 +22,7 @@ import {
   promotionTargetPromotePermission,
   promotionTargetRollbackPermission,
   promotionTargetSyncPermission,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 
 /** The group whose members approve production and may bypass in an incident. */
 export const RELEASE_MANAGERS_GROUP = 'group:default/release-managers';

@@ -21,7 +21,7 @@ jest.setTimeout(120_000);
 
 const databases = createStoreTestDatabases();
 const MIGRATIONS_DIR = resolvePackagePath(
-  '@internal/plugin-promotion-backend',
+  '@promotion-for-backstage/plugin-promotion-backend',
   'migrations',
 );
 

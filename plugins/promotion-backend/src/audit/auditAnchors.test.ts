@@ -1,4 +1,4 @@
-import { formatValidationIssues } from '@internal/plugin-promotion-common';
+import { formatValidationIssues } from '@promotion-for-backstage/plugin-promotion-common';
 import { auditVerifyQuerySchema, MAX_AUDIT_ANCHORS } from './auditAnchors';
 
 const HASH = 'ab'.repeat(32);

@@ -11,7 +11,7 @@ import {
   PromotionKind,
   PromotionStatus,
   RequesterKind,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 import {
   DatabaseService,
   resolvePackagePath,
@@ -36,7 +36,7 @@ import {
 } from './PromotionStore';
 
 const MIGRATIONS_DIR = resolvePackagePath(
-  '@internal/plugin-promotion-backend',
+  '@promotion-for-backstage/plugin-promotion-backend',
   'migrations',
 );
 const MAX_CHAIN_RETRIES = 50;

@@ -7,7 +7,7 @@ import {
   Promotion,
   PromotionStatus,
   RequesterKind,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { AuditEntry } from '../audit';
 
 export interface NewPromotion {

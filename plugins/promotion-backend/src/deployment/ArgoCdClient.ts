@@ -3,7 +3,7 @@ import {
   DeploymentRollout,
   DeploymentStatus,
   DeploymentSync,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { describeFetchError } from '../gates/describeFetchError';
 import {
   DeploymentSourceError,

@@ -1,7 +1,7 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { DeploymentStatus } from '@internal/plugin-promotion-common';
+import { DeploymentStatus } from '@promotion-for-backstage/plugin-promotion-common';
 import {
   DeploymentConfig,
   EnvironmentConfig,

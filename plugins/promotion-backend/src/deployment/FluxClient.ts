@@ -1,4 +1,4 @@
-import { DeploymentStatus } from '@internal/plugin-promotion-common';
+import { DeploymentStatus } from '@promotion-for-backstage/plugin-promotion-common';
 import { describeFetchError } from '../gates/describeFetchError';
 import {
   DeploymentSourceError,

@@ -2,7 +2,7 @@ import {
   DeploymentHealth,
   DeploymentStatus,
   DeploymentSync,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 
 /** A status condition as Flux (and Kubernetes) writes it. */
 interface Condition {

@@ -5,7 +5,7 @@ import {
   GateContext,
   GateFactory,
   GateResult,
-} from '@internal/plugin-promotion-node';
+} from '@promotion-for-backstage/plugin-promotion-node';
 import { builtInGateFactories } from './builtInGateFactories';
 import { GateRunner } from './GateRunner';
 import { gateContext } from './__testUtils__/gateContext';

@@ -4,8 +4,8 @@ import {
   GateContext,
   GateFactory,
   GateResult,
-} from '@internal/plugin-promotion-node';
-import { GateRun } from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-node';
+import { GateRun } from '@promotion-for-backstage/plugin-promotion-common';
 import { z } from 'zod';
 import { formatDuration } from './formatDuration';
 import { GateConfigError } from './GateConfigError';

@@ -5,7 +5,7 @@ import {
   GateContext,
   GateFactory,
   GateResult,
-} from '@internal/plugin-promotion-node';
+} from '@promotion-for-backstage/plugin-promotion-node';
 import { z } from 'zod';
 import { strictObject } from '../config/strictObject';
 import { describeFetchError } from './describeFetchError';

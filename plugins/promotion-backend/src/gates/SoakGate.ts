@@ -3,7 +3,7 @@ import {
   GateContext,
   GateFactory,
   GateResult,
-} from '@internal/plugin-promotion-node';
+} from '@promotion-for-backstage/plugin-promotion-node';
 import { describeArtifact, sameArtifact } from './artifacts';
 import { DEPLOYMENT_RETRY_MS, deploymentVerdict } from './deploymentVerdict';
 import { formatDuration } from './formatDuration';

@@ -3,7 +3,7 @@ import {
   GateContext,
   GateFactory,
   GateResult,
-} from '@internal/plugin-promotion-node';
+} from '@promotion-for-backstage/plugin-promotion-node';
 import { satisfies, valid, validRange } from 'semver';
 import { z } from 'zod';
 import { gateBlockSchema, readGateConfig } from './readGateConfig';

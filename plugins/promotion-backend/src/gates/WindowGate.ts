@@ -1,5 +1,9 @@
 import { Config } from '@backstage/config';
-import { Gate, GateContext, GateResult } from '@internal/plugin-promotion-node';
+import {
+  Gate,
+  GateContext,
+  GateResult,
+} from '@promotion-for-backstage/plugin-promotion-node';
 import {
   AllowWindow,
   DenyWindow,

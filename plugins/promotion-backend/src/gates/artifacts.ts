@@ -1,4 +1,4 @@
-import { Artifact } from '@internal/plugin-promotion-common';
+import { Artifact } from '@promotion-for-backstage/plugin-promotion-common';
 
 /**
  * Whether two pins mean the same build. Digests decide when both sides have

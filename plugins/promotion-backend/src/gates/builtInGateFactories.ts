@@ -1,4 +1,4 @@
-import { GateFactory } from '@internal/plugin-promotion-node';
+import { GateFactory } from '@promotion-for-backstage/plugin-promotion-node';
 import { deployedGateFactory } from './DeployedGate';
 import { httpGateFactory } from './HttpGate';
 import type { RegistryService } from '../registry/RegistryService';

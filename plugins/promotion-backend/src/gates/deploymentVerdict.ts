@@ -1,4 +1,7 @@
-import { Artifact, DeploymentStatus } from '@internal/plugin-promotion-common';
+import {
+  Artifact,
+  DeploymentStatus,
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { runsArtifact } from '../deployment/runsArtifact';
 import { describeArtifact } from './artifacts';
 

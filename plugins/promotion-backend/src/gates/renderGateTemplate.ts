@@ -1,4 +1,4 @@
-import { GateContext } from '@internal/plugin-promotion-node';
+import { GateContext } from '@promotion-for-backstage/plugin-promotion-node';
 import {
   PLACEHOLDER,
   unknownPlaceholderMessage,

@@ -1,4 +1,7 @@
-import { GateRun, GateStatus } from '@internal/plugin-promotion-common';
+import {
+  GateRun,
+  GateStatus,
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { PENDING_RETRY_WITHOUT_TIME_MS, summarise } from './summarise';
 
 const NOW = new Date('2026-03-02T12:00:01.000Z');

@@ -1,4 +1,4 @@
-import { GateRun } from '@internal/plugin-promotion-common';
+import { GateRun } from '@promotion-for-backstage/plugin-promotion-common';
 
 /**
  * When a pending gate gave no `retryAt`, it is looked at again this long

@@ -8,7 +8,7 @@ import {
   Artifact,
   EnvironmentVersion,
   PinCommit,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 import {
   EnvironmentConfig,
   PromotionConfig,

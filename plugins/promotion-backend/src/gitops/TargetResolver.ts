@@ -8,7 +8,7 @@ import {
   ANNOTATION_PROMOTION_PATH,
   ANNOTATION_PROMOTION_REPOSITORY,
   ANNOTATION_PROMOTION_TAG_PATH,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { EnvironmentConfig, ManifestFormat, PromotionConfig } from '../config';
 import { PinLocator } from './editors';
 import { renderPathTemplate } from './renderPathTemplate';

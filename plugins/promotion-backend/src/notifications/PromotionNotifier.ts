@@ -5,7 +5,7 @@ import {
 } from '@backstage/catalog-model';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { NotificationService } from '@backstage/plugin-notifications-node';
-import { Promotion } from '@internal/plugin-promotion-common';
+import { Promotion } from '@promotion-for-backstage/plugin-promotion-common';
 import { EnvironmentConfig } from '../config';
 
 const OUTCOME_WORDS: Partial<Record<Promotion['status'], string>> = {

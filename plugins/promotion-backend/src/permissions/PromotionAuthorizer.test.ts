@@ -18,7 +18,7 @@ import {
   promotionTargetBypassPermission as bypass,
   promotionTargetPromotePermission as promote,
   promotionTargetRollbackPermission as rollback,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 import {
   createPromotionTargetConditionalDecision as conditional,
   promotionTargetConditions as is,

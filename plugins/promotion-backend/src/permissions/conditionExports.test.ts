@@ -6,7 +6,7 @@ import {
 import {
   promotionTargetApprovePermission,
   promotionTargetPromotePermission,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 import {
   createPromotionTargetConditionalDecision,
   promotionTargetConditions,

@@ -15,7 +15,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   promotionAuditReadPermission,
   promotionPermissions,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { registerPermissions } from './registerPermissions';
 import { PromotionTarget, PromotionTargetQuery } from './resource';
 

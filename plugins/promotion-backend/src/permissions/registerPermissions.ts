@@ -6,7 +6,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   parsePromotionTargetRef,
   promotionPermissions,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { PromotionTarget, promotionTargetResourceRef } from './resource';
 import { promotionTargetRules } from './rules';
 

@@ -5,7 +5,7 @@ import {
   PromotionKind,
   RegistryPlan,
   RegistryTagOutcome,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { EnvironmentConfig, PromotionConfig, RegistryConfig } from '../config';
 import { GateConfigError } from '../gates/GateConfigError';
 import { parseImageName } from '../gates/parseImageName';

@@ -1,4 +1,7 @@
-import { Artifact, PromotionKind } from '@internal/plugin-promotion-common';
+import {
+  Artifact,
+  PromotionKind,
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { EnvironmentRegistryConfig } from '../config';
 import {
   PLACEHOLDER,

@@ -42,7 +42,7 @@ import {
   Promotion,
   PromotionStatus,
   syncRequestSchema,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 import {
   AuditAction,
   AuditLog,

@@ -2,7 +2,10 @@ import { Entity } from '@backstage/catalog-model';
 import { ConflictError } from '@backstage/errors';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
-import { DeploymentStatus, Promotion } from '@internal/plugin-promotion-common';
+import {
+  DeploymentStatus,
+  Promotion,
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { EnvironmentConfig } from '../config';
 import { PromotionStore } from '../database';
 import { DeploymentService, DeploymentSourceError } from '../deployment';

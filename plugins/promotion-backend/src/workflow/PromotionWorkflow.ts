@@ -29,7 +29,7 @@ import {
   PromotionPlan,
   RequesterKind,
   RollbackPlan,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { EnvironmentConfig, PromotionConfig } from '../config';
 import {
   approvalsSatisfied,

@@ -7,7 +7,7 @@ import {
   promotionTargetRollbackPermission,
   promotionTargetSyncPermission,
   RequestAction,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { TargetDecision } from '../permissions';
 
 /** The caller, and the policy's answers for them on the entity being shown. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Knex } from 'knex';
 import { mockServices, TestDatabaseId } from '@backstage/backend-test-utils';
 import { ConflictError } from '@backstage/errors';
-import { Promotion } from '@internal/plugin-promotion-common';
+import { Promotion } from '@promotion-for-backstage/plugin-promotion-common';
 import { KnexPromotionStore } from '../database';
 import { AuditLog } from '../audit';
 import {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Entity } from '@backstage/catalog-model';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
-import { GateFactory } from '@internal/plugin-promotion-node';
+import { GateFactory } from '@promotion-for-backstage/plugin-promotion-node';
 import { AuditLog } from '../audit';
 import { promotionConfigSchema } from '../config/schema';
 import { KnexPromotionStore, PromotionStore } from '../database';

@@ -4,7 +4,7 @@ import {
   Artifact,
   CreatePromotionRequest,
   RequesterKind,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { EnvironmentConfig, PromotionConfig } from '../config';
 import { EnvironmentPin, GitOpsService, GitSnapshot } from '../gitops';
 import { deniedTagRule } from './denyTags';

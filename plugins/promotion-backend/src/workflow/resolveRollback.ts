@@ -5,7 +5,7 @@ import {
   CreateRollbackRequest,
   EnvironmentVersion,
   RollbackImpact,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { PromotionConfig } from '../config';
 import { GitOpsService } from '../gitops';
 import { ResolvedRequest } from './resolveRequest';

@@ -5,7 +5,7 @@ import {
   SchedulerService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { ANNOTATION_PROMOTION_IMAGE } from '@internal/plugin-promotion-common';
+import { ANNOTATION_PROMOTION_IMAGE } from '@promotion-for-backstage/plugin-promotion-common';
 import { PromotionWorkflow } from './PromotionWorkflow';
 
 /** Annotated entities looked at per catalog request by automatic promotion. */

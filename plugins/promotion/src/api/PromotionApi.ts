@@ -13,7 +13,7 @@ import {
   RollbackImpact,
   RollbackPlan,
   SyncRequest,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 
 /**
  * What to promote: a promotion request without the `dryRun` switch, which the

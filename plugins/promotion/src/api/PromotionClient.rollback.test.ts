@@ -2,7 +2,7 @@ import { ResponseError } from '@backstage/errors';
 import {
   EnvironmentHistory,
   RollbackPlan,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { PromotionClient } from './PromotionClient';
 import { RollbackResult } from './PromotionApi';
 

@@ -1,5 +1,8 @@
 import { ResponseError } from '@backstage/errors';
-import { Promotion, PromotionPlan } from '@internal/plugin-promotion-common';
+import {
+  Promotion,
+  PromotionPlan,
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { PromotionClient } from './PromotionClient';
 
 const baseUrl = 'http://backstage.test/api/promotion';

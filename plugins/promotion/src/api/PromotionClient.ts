@@ -13,7 +13,7 @@ import {
   PromotionPlan,
   RollbackPlan,
   SyncRequest,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 import {
   PromotionApi,
   PromotionRequest,

@@ -2,7 +2,7 @@ import {
   DeploymentStatus,
   Pipeline,
   Promotion,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 
 /** For a request about to move on by itself: gates being evaluated, execution. */
 export const FAST_REFRESH_MS = 3000;

@@ -1,6 +1,6 @@
 import { useCallback } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
-import { Promotion } from '@internal/plugin-promotion-common';
+import { Promotion } from '@promotion-for-backstage/plugin-promotion-common';
 import { promotionApiRef } from '../api';
 import { SLOW_REFRESH_MS } from './refreshIntervals';
 import { useAutoRefresh } from './useAutoRefresh';

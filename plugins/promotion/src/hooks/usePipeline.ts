@@ -1,6 +1,6 @@
 import { useCallback } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
-import { Pipeline } from '@internal/plugin-promotion-common';
+import { Pipeline } from '@promotion-for-backstage/plugin-promotion-common';
 import { promotionApiRef } from '../api';
 import { pipelineRefreshMs } from './refreshIntervals';
 import { useAutoRefresh } from './useAutoRefresh';

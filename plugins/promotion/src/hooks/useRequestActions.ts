@@ -1,7 +1,10 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
 import useMountedState from 'react-use/esm/useMountedState';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
-import { ApprovalDecision, Promotion } from '@internal/plugin-promotion-common';
+import {
+  ApprovalDecision,
+  Promotion,
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { promotionApiRef } from '../api';
 import { approvalProgress, errorMessage, requestName } from '../lib';
 

@@ -1,4 +1,4 @@
-import { Approval } from '@internal/plugin-promotion-common';
+import { Approval } from '@promotion-for-backstage/plugin-promotion-common';
 import { approvalProgress } from './approvalProgress';
 
 const decision = (overrides: Partial<Approval>): Approval => ({

@@ -1,4 +1,4 @@
-import { Promotion } from '@internal/plugin-promotion-common';
+import { Promotion } from '@promotion-for-backstage/plugin-promotion-common';
 
 /**
  * How far a request is on its approval rule: the approvals that count (not,

@@ -1,5 +1,5 @@
 import { DEFAULT_NAMESPACE, parseEntityRef } from '@backstage/catalog-model';
-import { Promotion } from '@internal/plugin-promotion-common';
+import { Promotion } from '@promotion-for-backstage/plugin-promotion-common';
 
 /**
  * How people name an entity in a sentence: `payments`, or `finance/billing`

@@ -1,4 +1,4 @@
-import { DeploymentStatus } from '@internal/plugin-promotion-common';
+import { DeploymentStatus } from '@promotion-for-backstage/plugin-promotion-common';
 import { DIGEST_NEW, IMAGE } from './fixtures';
 
 export const ARGO_URL = 'https://argocd.test/applications/argocd/payments-prod';

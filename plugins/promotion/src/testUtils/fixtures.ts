@@ -7,7 +7,7 @@ import {
   PipelineEnvironment,
   Promotion,
   PromotionPlan,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { PromotionApi } from '../api';
 
 export const IMAGE = 'ghcr.io/acme/payments';

@@ -3,7 +3,7 @@ import {
   EnvironmentVersion,
   Promotion,
   RollbackPlan,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 import {
   DIGEST_NEW,
   DIGEST_OLD,

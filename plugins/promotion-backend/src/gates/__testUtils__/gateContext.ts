@@ -1,7 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { JsonObject } from '@backstage/types';
-import { DeploymentStatus } from '@internal/plugin-promotion-common';
-import { GateContext } from '@internal/plugin-promotion-node';
+import { DeploymentStatus } from '@promotion-for-backstage/plugin-promotion-common';
+import { GateContext } from '@promotion-for-backstage/plugin-promotion-node';
 
 export const IMAGE = 'ghcr.io/acme/payments';
 export const digestOf = (char: string) => `sha256:${char.repeat(64)}`;

@@ -2,7 +2,10 @@ import { makeStyles, Typography } from '@material-ui/core';
 import CancelIcon from '@material-ui/icons/Cancel';
 import CheckCircleIcon from '@material-ui/icons/CheckCircle';
 import { EntityDisplayName } from '@backstage/plugin-catalog-react';
-import { Approval, Promotion } from '@internal/plugin-promotion-common';
+import {
+  Approval,
+  Promotion,
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { approvalProgress, formatAge, formatTime } from '../../lib';
 
 const useStyles = makeStyles(theme => ({

@@ -1,5 +1,5 @@
 import { makeStyles } from '@material-ui/core';
-import { Promotion } from '@internal/plugin-promotion-common';
+import { Promotion } from '@promotion-for-backstage/plugin-promotion-common';
 import { RequestActions } from '../../hooks';
 import { requestName } from '../../lib';
 import { DialogButton } from '../Shared';

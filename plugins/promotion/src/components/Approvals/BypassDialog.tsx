@@ -3,7 +3,7 @@ import { DialogContentText } from '@material-ui/core';
 import {
   bypassRequestSchema,
   Promotion,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { requestName } from '../../lib';
 import { ConfirmDialog, NoteField, useSubmission } from '../Shared';
 import { RequestSummary } from './RequestSummary';

@@ -1,7 +1,7 @@
 import { makeStyles, Typography } from '@material-ui/core';
 import WarningIcon from '@material-ui/icons/Warning';
 import { EntityDisplayName } from '@backstage/plugin-catalog-react';
-import { Promotion } from '@internal/plugin-promotion-common';
+import { Promotion } from '@promotion-for-backstage/plugin-promotion-common';
 import { WarningNotice } from '../Shared';
 
 const useStyles = makeStyles({

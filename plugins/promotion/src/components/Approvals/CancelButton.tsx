@@ -1,4 +1,7 @@
-import { Promotion, PromotionStatus } from '@internal/plugin-promotion-common';
+import {
+  Promotion,
+  PromotionStatus,
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { RequestActions } from '../../hooks';
 import { requestName } from '../../lib';
 import { DialogButton } from '../Shared';

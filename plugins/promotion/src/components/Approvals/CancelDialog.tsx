@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { DialogContentText } from '@material-ui/core';
-import { Promotion } from '@internal/plugin-promotion-common';
+import { Promotion } from '@promotion-for-backstage/plugin-promotion-common';
 import { requestName } from '../../lib';
 import { ConfirmDialog } from '../Shared';
 import { RequestSummary } from './RequestSummary';

@@ -1,6 +1,9 @@
 import { useState } from 'react';
 import { Button } from '@material-ui/core';
-import { ApprovalDecision, Promotion } from '@internal/plugin-promotion-common';
+import {
+  ApprovalDecision,
+  Promotion,
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { RequestActions } from '../../hooks';
 import { requestName } from '../../lib';
 import { DecisionDialog } from './DecisionDialog';

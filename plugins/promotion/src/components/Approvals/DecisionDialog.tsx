@@ -6,7 +6,7 @@ import {
   boundDigest,
   Promotion,
   REJECTION_REASON_MIN,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { requestName } from '../../lib';
 import { ConfirmDialog, NoteField } from '../Shared';
 import { ApprovalList } from './ApprovalList';

@@ -1,7 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
-import { Promotion } from '@internal/plugin-promotion-common';
+import { Promotion } from '@promotion-for-backstage/plugin-promotion-common';
 import { promotion } from '../../testUtils/fixtures';
 import { rollback } from '../../testUtils/rollbackFixtures';
 import { BypassDialog } from './BypassDialog';

@@ -1,5 +1,5 @@
 import { makeStyles, Typography } from '@material-ui/core';
-import { Promotion } from '@internal/plugin-promotion-common';
+import { Promotion } from '@promotion-for-backstage/plugin-promotion-common';
 import { entityName, shortDigest } from '../../lib';
 import { Abbreviated } from '../Shared';
 import { buildName } from '../Rollback/buildName';

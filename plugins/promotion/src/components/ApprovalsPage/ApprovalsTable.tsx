@@ -8,7 +8,7 @@ import {
   WarningPanel,
 } from '@backstage/core-components';
 import { EntityDisplayName } from '@backstage/plugin-catalog-react';
-import { Promotion } from '@internal/plugin-promotion-common';
+import { Promotion } from '@promotion-for-backstage/plugin-promotion-common';
 import {
   useAwaitingMyApproval,
   usePromotionTabLink,

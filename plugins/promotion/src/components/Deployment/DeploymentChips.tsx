@@ -11,7 +11,7 @@ import {
   DeploymentHealth,
   DeploymentStatus,
   DeploymentSync,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { HEALTH_TEXT, SYNC_TEXT } from './deploymentText';
 
 type Tone = 'ok' | 'info' | 'warning' | 'error' | 'unknown';

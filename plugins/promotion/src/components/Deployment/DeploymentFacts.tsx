@@ -1,5 +1,5 @@
 import { makeStyles, Typography } from '@material-ui/core';
-import { DeploymentStatus } from '@internal/plugin-promotion-common';
+import { DeploymentStatus } from '@promotion-for-backstage/plugin-promotion-common';
 import { Abbreviated, Fact, Facts, RelativeTime } from '../Shared';
 import { rolloutProgress, shortRevision } from './deploymentText';
 import { runningImageName } from './runningImage';

@@ -5,7 +5,7 @@ import {
   EntityProvider,
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
-import { PipelineEnvironment } from '@internal/plugin-promotion-common';
+import { PipelineEnvironment } from '@promotion-for-backstage/plugin-promotion-common';
 import { promotionApiRef, SyncOutcome } from '../../api';
 import {
   DIGEST_NEW,

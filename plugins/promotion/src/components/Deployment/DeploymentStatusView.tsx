@@ -1,7 +1,7 @@
 import { makeStyles, Typography } from '@material-ui/core';
 import WarningIcon from '@material-ui/icons/Warning';
 import { Link } from '@backstage/core-components';
-import { DeploymentStatus } from '@internal/plugin-promotion-common';
+import { DeploymentStatus } from '@promotion-for-backstage/plugin-promotion-common';
 import { WarningNotice } from '../Shared';
 import { DeploymentChips } from './DeploymentChips';
 import { DeploymentFacts } from './DeploymentFacts';

@@ -1,6 +1,6 @@
 import SyncIcon from '@material-ui/icons/Sync';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
-import { PipelineEnvironment } from '@internal/plugin-promotion-common';
+import { PipelineEnvironment } from '@promotion-for-backstage/plugin-promotion-common';
 import { promotionApiRef, SyncOutcome } from '../../api';
 import { DialogButton } from '../Shared';
 import { SyncDialog } from './SyncDialog';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { DialogContentText } from '@material-ui/core';
-import { syncRequestSchema } from '@internal/plugin-promotion-common';
+import { syncRequestSchema } from '@promotion-for-backstage/plugin-promotion-common';
 import { ConfirmDialog, NoteField, useSubmission } from '../Shared';
 
 /** @internal */

@@ -3,7 +3,7 @@ import {
   DeploymentRollout,
   DeploymentStatus,
   DeploymentSync,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 
 /** The sync state in words; the chip's colour and icon repeat it, they never carry it alone. */
 export const SYNC_TEXT: Record<DeploymentSync, string> = {

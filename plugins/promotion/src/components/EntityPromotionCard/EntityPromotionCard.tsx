@@ -12,7 +12,7 @@ import {
 import {
   ANNOTATION_PROMOTION_IMAGE,
   PipelineEnvironment,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { usePipeline, usePromotionTabLink } from '../../hooks';
 import { isPromotionAvailable } from '../../isPromotionAvailable';
 import { formatAge, formatTime, shortDigest } from '../../lib';

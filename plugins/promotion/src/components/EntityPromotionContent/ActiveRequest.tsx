@@ -1,7 +1,7 @@
 import { Button, makeStyles, Typography } from '@material-ui/core';
 import { Link } from '@backstage/core-components';
 import { EntityDisplayName } from '@backstage/plugin-catalog-react';
-import { Promotion } from '@internal/plugin-promotion-common';
+import { Promotion } from '@promotion-for-backstage/plugin-promotion-common';
 import { RequestActions } from '../../hooks';
 import { requestName } from '../../lib';
 import {

@@ -12,7 +12,7 @@ import {
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
 import { Entity } from '@backstage/catalog-model';
-import { Pipeline } from '@internal/plugin-promotion-common';
+import { Pipeline } from '@promotion-for-backstage/plugin-promotion-common';
 import { promotionApiRef } from '../../api';
 import { FAST_REFRESH_MS, SLOW_REFRESH_MS } from '../../hooks';
 import {

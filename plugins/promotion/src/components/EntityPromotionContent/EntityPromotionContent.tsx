@@ -3,7 +3,7 @@ import {
   MissingAnnotationEmptyState,
   useEntity,
 } from '@backstage/plugin-catalog-react';
-import { ANNOTATION_PROMOTION_IMAGE } from '@internal/plugin-promotion-common';
+import { ANNOTATION_PROMOTION_IMAGE } from '@promotion-for-backstage/plugin-promotion-common';
 import { isPromotionAvailable } from '../../isPromotionAvailable';
 import { PromotionPipeline } from './PromotionPipeline';
 

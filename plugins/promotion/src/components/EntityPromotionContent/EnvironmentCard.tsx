@@ -3,7 +3,7 @@ import { InfoCard } from '@backstage/core-components';
 import {
   PipelineEnvironment,
   Promotion,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { RequestActions } from '../../hooks';
 import { formatAge, formatTime, shortDigest } from '../../lib';
 import { Abbreviated, Fact, Facts, Person } from '../Shared';

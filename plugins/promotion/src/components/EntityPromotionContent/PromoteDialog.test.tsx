@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
-import { PromotionPlan } from '@internal/plugin-promotion-common';
+import { PromotionPlan } from '@promotion-for-backstage/plugin-promotion-common';
 import { promotionApiRef } from '../../api';
 import {
   DIGEST_NEW,

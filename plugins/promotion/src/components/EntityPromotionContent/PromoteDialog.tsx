@@ -3,7 +3,10 @@ import useAsync from 'react-use/esm/useAsync';
 import { makeStyles, Typography } from '@material-ui/core';
 import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { Artifact, Promotion } from '@internal/plugin-promotion-common';
+import {
+  Artifact,
+  Promotion,
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { promotionApiRef, PromotionRequest } from '../../api';
 import { errorMessage } from '../../lib';
 import { ConfirmDialog, NoteField, useSubmission } from '../Shared';

@@ -10,7 +10,7 @@ import {
 import {
   PipelineEnvironment,
   Promotion,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { usePipeline, useRequestActions } from '../../hooks';
 import { errorMessage } from '../../lib';
 import { EnvironmentCard } from './EnvironmentCard';

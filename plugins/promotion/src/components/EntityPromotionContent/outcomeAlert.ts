@@ -1,5 +1,8 @@
 import { AlertMessage } from '@backstage/core-plugin-api';
-import { isTerminalStatus, Promotion } from '@internal/plugin-promotion-common';
+import {
+  isTerminalStatus,
+  Promotion,
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { blockingRuns } from '../GateRuns';
 
 /**

@@ -1,7 +1,7 @@
 import {
   PipelineEnvironment,
   Promotion,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { promoteBlocker, supersededBy } from './promoteBlocker';
 
 const image = 'ghcr.io/acme/payments';

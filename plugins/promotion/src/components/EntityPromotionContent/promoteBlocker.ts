@@ -3,7 +3,7 @@ import {
   PipelineEnvironment,
   Promotion,
   SUPERSEDABLE_PROMOTION_STATUSES,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 
 /**
  * Open requests into the target that a new request would supersede: the

@@ -6,7 +6,7 @@ import {
   isTerminalStatus,
   Promotion,
   PromotionStatus,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { promotionApiRef } from '../../api';
 import { SLOW_REFRESH_MS } from '../../hooks';
 import { errorMessage } from '../../lib';

@@ -1,5 +1,5 @@
 import { Chip, makeStyles, Tooltip } from '@material-ui/core';
-import { GateRun } from '@internal/plugin-promotion-common';
+import { GateRun } from '@promotion-for-backstage/plugin-promotion-common';
 import { VisuallyHidden } from '../Shared';
 import { GateStatusIcon } from './GateStatusIcon';
 import { gateRunText } from './gateRunText';

@@ -5,7 +5,7 @@ import {
   ListItemText,
   makeStyles,
 } from '@material-ui/core';
-import { GateRun } from '@internal/plugin-promotion-common';
+import { GateRun } from '@promotion-for-backstage/plugin-promotion-common';
 import { GateStatusIcon } from './GateStatusIcon';
 import { gateRunText } from './gateRunText';
 

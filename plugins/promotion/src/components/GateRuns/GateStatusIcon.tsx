@@ -4,7 +4,7 @@ import CancelIcon from '@material-ui/icons/Cancel';
 import CheckCircleIcon from '@material-ui/icons/CheckCircle';
 import ScheduleIcon from '@material-ui/icons/Schedule';
 import WarningIcon from '@material-ui/icons/Warning';
-import { GateStatus } from '@internal/plugin-promotion-common';
+import { GateStatus } from '@promotion-for-backstage/plugin-promotion-common';
 import { GATE_STATUS_TEXT } from './gateRunText';
 
 const useStyles = makeStyles(theme => ({

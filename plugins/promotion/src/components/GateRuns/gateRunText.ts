@@ -1,4 +1,7 @@
-import { GateRun, GateStatus } from '@internal/plugin-promotion-common';
+import {
+  GateRun,
+  GateStatus,
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { formatAge, formatTime } from '../../lib';
 
 /** A gate verdict in words, also the accessible name of its icon. */

@@ -1,4 +1,7 @@
-import { GateRun, GateStatus } from '@internal/plugin-promotion-common';
+import {
+  GateRun,
+  GateStatus,
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { gateSummary } from './gateSummary';
 
 const run = (gate: string, status: GateStatus): GateRun => ({

@@ -1,4 +1,7 @@
-import { GateRun, GateStatus } from '@internal/plugin-promotion-common';
+import {
+  GateRun,
+  GateStatus,
+} from '@promotion-for-backstage/plugin-promotion-common';
 
 // Worst first: the first status present is the one a row is read by.
 const ORDER: GateStatus[] = ['failed', 'pending', 'warning', 'passed'];

@@ -1,5 +1,5 @@
 import { makeStyles, Typography } from '@material-ui/core';
-import { PromotionPlan } from '@internal/plugin-promotion-common';
+import { PromotionPlan } from '@promotion-for-backstage/plugin-promotion-common';
 import { DiffView } from '../DiffView';
 
 const useStyles = makeStyles({

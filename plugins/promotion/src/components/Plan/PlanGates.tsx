@@ -1,6 +1,6 @@
 import { ReactNode } from 'react';
 import { Typography } from '@material-ui/core';
-import { GateRun } from '@internal/plugin-promotion-common';
+import { GateRun } from '@promotion-for-backstage/plugin-promotion-common';
 import { GateRunList } from '../GateRuns';
 
 /**

@@ -1,5 +1,8 @@
 import { makeStyles, Typography } from '@material-ui/core';
-import { Artifact, RegistryPlan } from '@internal/plugin-promotion-common';
+import {
+  Artifact,
+  RegistryPlan,
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { shortDigest } from '../../lib';
 import { Abbreviated } from '../Shared';
 

@@ -6,7 +6,7 @@ import {
   StatusPending,
   StatusRunning,
 } from '@backstage/core-components';
-import { PromotionStatus } from '@internal/plugin-promotion-common';
+import { PromotionStatus } from '@promotion-for-backstage/plugin-promotion-common';
 import { PROMOTION_STATUS_TEXT } from './statusText';
 
 // Pending means a person or a check has to act; running means the backend is

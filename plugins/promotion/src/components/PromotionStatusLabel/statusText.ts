@@ -1,4 +1,4 @@
-import { PromotionStatus } from '@internal/plugin-promotion-common';
+import { PromotionStatus } from '@promotion-for-backstage/plugin-promotion-common';
 
 /** Each status in the words a person reads on a card. */
 export const PROMOTION_STATUS_TEXT: Record<PromotionStatus, string> = {

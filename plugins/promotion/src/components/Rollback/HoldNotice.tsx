@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Button, makeStyles, Typography } from '@material-ui/core';
 import PauseCircleIcon from '@material-ui/icons/PauseCircleFilled';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
-import { PipelineEnvironment } from '@internal/plugin-promotion-common';
+import { PipelineEnvironment } from '@promotion-for-backstage/plugin-promotion-common';
 import { promotionApiRef } from '../../api';
 import { entityName, formatAge, formatTime } from '../../lib';
 import { Person, WarningNotice } from '../Shared';

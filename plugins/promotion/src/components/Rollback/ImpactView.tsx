@@ -4,7 +4,7 @@ import {
   EnvironmentVersion,
   Promotion,
   RollbackPlan,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { formatAge, formatTime } from '../../lib';
 import { SupersedeNotice } from '../EntityPromotionContent/SupersedeNotice';
 import { PlanChanges, PlanDelivery, PlanGates, PlanRegistry } from '../Plan';

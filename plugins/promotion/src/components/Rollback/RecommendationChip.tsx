@@ -2,7 +2,7 @@ import { Chip, makeStyles } from '@material-ui/core';
 import BlockIcon from '@material-ui/icons/Block';
 import CheckCircleIcon from '@material-ui/icons/CheckCircle';
 import WarningIcon from '@material-ui/icons/Warning';
-import { RollbackImpact } from '@internal/plugin-promotion-common';
+import { RollbackImpact } from '@promotion-for-backstage/plugin-promotion-common';
 
 type Recommendation = RollbackImpact['recommendation'];
 

@@ -1,6 +1,6 @@
 import { Chip } from '@material-ui/core';
 import HistoryIcon from '@material-ui/icons/History';
-import { Promotion } from '@internal/plugin-promotion-common';
+import { Promotion } from '@promotion-for-backstage/plugin-promotion-common';
 
 /**
  * Marks a request that sets an environment back rather than moving a build

@@ -3,7 +3,7 @@ import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import {
   PipelineEnvironment,
   Promotion,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { promotionApiRef, RollbackResult } from '../../api';
 import { entityName, requestName } from '../../lib';
 import { PROMOTION_STATUS_TEXT } from '../PromotionStatusLabel';

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import { RollbackPlan } from '@internal/plugin-promotion-common';
+import { RollbackPlan } from '@promotion-for-backstage/plugin-promotion-common';
 import { promotionApiRef } from '../../api';
 import {
   DIGEST_NEW,

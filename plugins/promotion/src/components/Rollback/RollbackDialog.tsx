@@ -7,7 +7,7 @@ import {
   Artifact,
   createRollbackRequestSchema,
   Promotion,
-} from '@internal/plugin-promotion-common';
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { promotionApiRef, RollbackRequest } from '../../api';
 import { entityName, errorMessage } from '../../lib';
 import { ConfirmDialog, NoteField, useSubmission } from '../Shared';

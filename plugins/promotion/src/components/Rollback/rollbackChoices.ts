@@ -1,4 +1,4 @@
-import { EnvironmentVersion } from '@internal/plugin-promotion-common';
+import { EnvironmentVersion } from '@promotion-for-backstage/plugin-promotion-common';
 import { sameBuild } from './buildName';
 
 /** One entry of an environment's history, and why it cannot be chosen, if so. */
