@@ -1,25 +1,123 @@
-import { render, waitFor } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import App from './App';
 
+// The app gets the notifications plugin from `app.packages: all`, which the build does
+// and the test runner does not; its sidebar item would find no notifications API.
+jest.mock('@backstage/plugin-notifications', () => ({
+  ...jest.requireActual('@backstage/plugin-notifications'),
+  NotificationsSidebarItem: () => null,
+}));
+
+// A token that the app can read an expiry from.
+const token = [
+  'header',
+  btoa(JSON.stringify({ exp: Date.now() / 1000 + 3600 })),
+  'signature',
+].join('.');
+
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json' },
+  });
+
+/**
+ * The backend as far as the app's first screens need it: the guest provider, an
+ * empty catalog and a promotion plugin with nothing to approve. Every call is
+ * kept, so the test can tell which plugin's API the app reached.
+ */
+function fakeBackend() {
+  return jest.fn(async (input: RequestInfo | URL) => {
+    const url = new URL(String(input instanceof Request ? input.url : input));
+    if (url.pathname === '/api/auth/guest/refresh') {
+      return json({
+        profile: {},
+        backstageIdentity: {
+          token,
+          identity: {
+            type: 'user',
+            userEntityRef: 'user:development/guest',
+            ownershipEntityRefs: ['user:development/guest'],
+          },
+        },
+      });
+    }
+    if (url.pathname === '/api/promotion/promotions') {
+      return json({ items: [] });
+    }
+    if (url.pathname.startsWith('/api/catalog/entities')) {
+      return json({ items: [], totalItems: 0, pageInfo: {} });
+    }
+    return json({ error: { name: 'NotFoundError', message: 'none' } }, 404);
+  });
+}
+
 describe('App', () => {
-  it('should render', async () => {
+  const originalFetch = global.fetch;
+  let backend: ReturnType<typeof fakeBackend>;
+
+  beforeEach(() => {
     process.env = {
       NODE_ENV: 'test',
       APP_CONFIG: [
         {
           data: {
-            app: { title: 'Test' },
+            app: { title: 'Test', baseUrl: 'http://localhost:3000' },
             backend: { baseUrl: 'http://localhost:7007' },
           },
           context: 'test',
         },
       ] as any,
     };
-
-    const rendered = render(App.createRoot());
-
-    await waitFor(() => {
-      expect(rendered.baseElement).toBeInTheDocument();
-    });
+    localStorage.clear();
+    backend = fakeBackend();
+    global.fetch = backend as typeof fetch;
   });
+
+  afterEach(() => {
+    global.fetch = originalFetch;
+  });
+
+  it('signs in as the guest and reaches the promotion approvals page from the sidebar', async () => {
+    render(App.createRoot());
+
+    // The example sign-in page (signInModule): the guest and the example users.
+    const enter = await screen.findByRole(
+      'button',
+      { name: 'Enter' },
+      { timeout: 10_000 },
+    );
+    expect(
+      screen.getByRole('button', { name: 'Sign in as Riley' }),
+    ).toBeInTheDocument();
+    await userEvent.click(enter);
+
+    // The sidebar (navModule) lists the promotion plugin's page by its own title.
+    const nav = await screen.findByRole('navigation', {}, { timeout: 10_000 });
+    const approvals = await within(nav).findByRole('link', {
+      name: /Approvals/,
+    });
+    expect(approvals).toHaveAttribute('href', '/promotion/approvals');
+    await userEvent.click(approvals);
+
+    // The page asks the promotion backend, with the guest's token, what waits.
+    expect(
+      await screen.findByText(
+        'Nothing waits for your approval',
+        {},
+        { timeout: 10_000 },
+      ),
+    ).toBeInTheDocument();
+    await waitFor(() => {
+      const asked = backend.mock.calls.map(([input]) =>
+        input instanceof Request ? input.url : String(input),
+      );
+      expect(asked).toContainEqual(
+        expect.stringContaining(
+          '/api/promotion/promotions?awaitingMyApproval=true',
+        ),
+      );
+    });
+  }, 30_000);
 });
