@@ -14,6 +14,9 @@
 #   4. browser test  starts the example backend + app with app-config.e2e.yaml (ports 7107 and
 #                    3100, SQLite and the demo GitOps repository in a throwaway data/e2e/),
 #                    runs Playwright against http://localhost:3100 and always stops the servers.
+#   5. install test  scripts/fresh-app/run.sh: packs the four plugin packages, makes a fresh app
+#                    with @backstage/create-app, installs the tarballs into it as the READMEs say,
+#                    builds it, starts it on :7307 and promotes a build through its API and tab.
 # Every test step runs even when an earlier one failed. The script exits non-zero when anything
 # failed, and its last line is "N passed, N failed": the tests counted by jest and Playwright,
 # plus one failure for each step that failed without counting tests (type check, a runner that
@@ -312,6 +315,20 @@ if [ -f "$RESULTS_DIR/playwright.json" ] &&
   [ "$e2e_rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
 else
   p=0 f=1 # the servers did not start, or Playwright did not run
+fi
+add_counts "$p" "$f"
+if [ "$f" -eq 0 ]; then step_end ok "$p passed"; else step_end FAIL "$p passed, $f failed"; fi
+
+step_begin "install test"
+rm -f "$RESULTS_DIR/fresh-app.json"
+fresh_rc=0
+bash scripts/fresh-app/run.sh || fresh_rc=$?
+if [ -f "$RESULTS_DIR/fresh-app.json" ] &&
+   counts="$(node -e 'const r = require(process.argv[1]); console.log(r.passed, r.failed)' "$RESULTS_DIR/fresh-app.json")"; then
+  read -r p f <<<"$counts"
+  [ "$fresh_rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+else
+  p=0 f=1
 fi
 add_counts "$p" "$f"
 if [ "$f" -eq 0 ]; then step_end ok "$p passed"; else step_end FAIL "$p passed, $f failed"; fi
