@@ -4,11 +4,13 @@
 // guest may not do, the audit chain, and the Promotion tab of the served app in Chromium.
 //
 // usage: node promote.mjs <backend base URL> <bare GitOps repository path>
+//                         <the legacy app's dist/> <port to serve it on>
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { serveStatic } from './serveStatic.mjs';
 
-const [base, gitops] = process.argv.slice(2);
+const [base, gitops, legacyDist, legacyPort] = process.argv.slice(2);
 const require = createRequire(import.meta.url);
 const entityRef = 'component:default/payments';
 const api = `${base}/api/promotion`;
@@ -164,37 +166,53 @@ await step('the audit chain verifies', async () => {
   assert.ok(r.json.checked >= 4, JSON.stringify(r.json));
 });
 
-await step(
-  'the served app shows the Promotion tab with staging on the dev build',
-  async () => {
-    const { chromium } = require('playwright-core');
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+/** Opens the Promotion tab at `appBase` and waits for staging to show the dev build. */
+async function seeTab(browser, appBase) {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${appBase}/catalog/default/component/payments/promotion`);
+    // The new-system app asks to sign in; the legacy one signs the guest in by itself.
+    const enter = page.getByRole('button', { name: 'Enter' });
+    const staging = page.getByTestId('env-staging-digest');
+    await Promise.race([
+      enter.click({ timeout: 60_000 }),
+      staging.waitFor({ timeout: 60_000 }),
+    ]);
+    await staging.waitFor({ timeout: 60_000 });
+    // The card shows the digest's first 12 hex characters (and the whole one in a tooltip).
+    const short = pipeline.dev.artifact.digest
+      .replace(/^sha256:/, '')
+      .slice(0, 12);
+    await until('staging shows the dev build', async () => {
+      const text = (await staging.textContent()) ?? '';
+      return { done: text.includes(short), seen: text };
     });
-    try {
-      const page = await browser.newPage();
-      await page.goto(`${base}/catalog/default/component/payments/promotion`);
-      const enter = page.getByRole('button', { name: 'Enter' });
-      await enter.click({ timeout: 60_000 }).catch(() => undefined); // when the app asks to sign in
-      const staging = page.getByTestId('env-staging-digest');
-      await staging.waitFor({ timeout: 60_000 });
-      await until('staging shows the dev build', async () => {
-        const text = (await staging.textContent()) ?? '';
-        // The card shows the digest's first 12 hex characters (and the whole one for a tooltip).
-        const short = pipeline.dev.artifact.digest
-          .replace(/^sha256:/, '')
-          .slice(0, 12);
-        return { done: text.includes(short), seen: text };
-      });
-    } finally {
-      await browser.close();
-    }
-  },
-);
+  } finally {
+    await page.close();
+  }
+}
+
+const { chromium } = require('playwright-core');
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
+const legacyServer = await serveStatic(legacyDist, Number(legacyPort));
+try {
+  await step(
+    'the new frontend system app, served by the backend, shows the Promotion tab',
+    () => seeTab(browser, base),
+  );
+  await step('the legacy frontend system app shows the Promotion tab', () =>
+    seeTab(browser, `http://localhost:${legacyPort}`),
+  );
+} finally {
+  legacyServer.close();
+  await browser.close();
+}

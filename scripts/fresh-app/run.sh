@@ -8,8 +8,9 @@
 #   3. wires the tarballs in as the plugins' READMEs say (wire.mjs) and installs from the
 #      npm registry, reusing this repository's yarn.lock and cache where versions agree;
 #   4. type-checks the app (both frontends and the backend) and builds both frontends;
-#   5. starts its backend, which serves the new-system app, and promotes a build through
-#      the HTTP API as the guest (promote.mjs), and loads the Promotion tab in Chromium.
+#   5. starts its backend, which serves the new-system app, promotes a build through the
+#      HTTP API as the guest (promote.mjs), and opens the Promotion tab in Chromium in the
+#      new-system app and in the legacy one (served as static files on its own port).
 # Its last line is "fresh app: N passed, N failed"; test-results/fresh-app.json holds the counts.
 #
 # Usage: bash scripts/fresh-app/run.sh   (scripts/test.sh runs it as its "install test" step)
@@ -27,6 +28,7 @@ APP="$WORK/app"
 PACKS="$WORK/packs"
 GITOPS="$WORK/gitops.git"
 PORT="${FRESH_APP_PORT:-7307}"
+LEGACY_PORT="${FRESH_APP_LEGACY_PORT:-3307}"
 RESULTS_DIR="$REPO_ROOT/test-results"
 LOG="$RESULTS_DIR/fresh-app-backend.log"
 BACKEND_PID=""
@@ -98,10 +100,11 @@ make_gitops_repo() {
 }
 
 install_app() {
-  node "$HERE/wire.mjs" "$APP" "$PACKS" "$GITOPS" "$PORT" || return 1
+  node "$HERE/wire.mjs" "$APP" "$PACKS" "$GITOPS" "$PORT" "$LEGACY_PORT" || return 1
   # Start from this repository's resolutions: the versions it tests, already in the cache.
   cp "$REPO_ROOT/yarn.lock" "$APP/yarn.lock" || return 1
-  (cd "$APP" && yarn install) >"$RESULTS_DIR/fresh-app-install.log" 2>&1 ||
+  # The seeded lockfile is meant to change (CI=true would make yarn refuse that).
+  (cd "$APP" && yarn install --no-immutable) >"$RESULTS_DIR/fresh-app-install.log" 2>&1 ||
     { tail -n 40 "$RESULTS_DIR/fresh-app-install.log" | cut -c1-400; return 1; }
 }
 
@@ -110,12 +113,17 @@ typecheck_app() {
 }
 
 build_frontends() {
-  (cd "$APP" && yarn workspace app build && yarn workspace app-legacy build) >"$RESULTS_DIR/fresh-app-build.log" 2>&1 ||
+  # The new-system app is served by the backend, which gives it its config when it serves
+  # it; the legacy one is served as static files, so its build takes the test's config.
+  (cd "$APP" && yarn workspace app build &&
+    yarn workspace app-legacy build --config ../../app-config.yaml \
+      --config ../../app-config.fresh-app-test.yaml --config ../../app-config.fresh-app-legacy.yaml) \
+    >"$RESULTS_DIR/fresh-app-build.log" 2>&1 ||
     { tail -n 40 "$RESULTS_DIR/fresh-app-build.log" | cut -c1-400; return 1; }
 }
 
 start_backend() {
-  node "$REPO_ROOT/scripts/lib/probe.mjs" free "$PORT" || return 1
+  node "$REPO_ROOT/scripts/lib/probe.mjs" free "$PORT" "$LEGACY_PORT" || return 1
   (cd "$APP/packages/backend" &&
     exec setsid yarn start --config ../../app-config.yaml --config ../../app-config.fresh-app-test.yaml \
       </dev/null >"$LOG" 2>&1) &
@@ -125,7 +133,7 @@ start_backend() {
 }
 
 promote() {
-  node "$HERE/promote.mjs" "http://localhost:$PORT" "$GITOPS"
+  node "$HERE/promote.mjs" "http://localhost:$PORT" "$GITOPS" "$APP/packages/app-legacy/dist" "$LEGACY_PORT"
 }
 
 check "pack the four packages" pack

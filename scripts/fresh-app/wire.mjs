@@ -5,13 +5,15 @@
 // frontend system app beside it (`packages/app-legacy`).
 //
 // usage: node wire.mjs <app dir> <dir of the four .tgz> <gitops repo path> <backend port>
+//                      <port the legacy app is served on>
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { blockFor, blocksFor } from './readmeBlocks.mjs';
 
-const [appDir, packsDir, gitopsRepo, backendPort] = process.argv.slice(2);
+const [appDir, packsDir, gitopsRepo, backendPort, legacyPort] =
+  process.argv.slice(2);
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const backendReadme = join(repoRoot, 'plugins/promotion-backend/README.md');
 const SCOPE = '@promotion-for-backstage';
@@ -125,6 +127,7 @@ const entity = {
 };
 write('examples/promotion-entity.yaml', YAML.stringify(entity));
 const base = `http://localhost:${backendPort}`;
+const legacyBase = `http://localhost:${legacyPort}`;
 write(
   'app-config.fresh-app-test.yaml',
   YAML.stringify({
@@ -133,7 +136,12 @@ write(
     backend: {
       baseUrl: base,
       listen: { port: Number(backendPort) },
-      cors: { origin: base },
+      // The legacy app is served from a port of its own and calls the backend from there.
+      cors: {
+        origin: [base, legacyBase],
+        methods: ['GET', 'HEAD', 'PATCH', 'POST', 'PUT', 'DELETE'],
+        credentials: true,
+      },
       database: { client: 'better-sqlite3', connection: ':memory:' },
     },
     auth: {
@@ -149,6 +157,11 @@ write(
       ],
     },
   }),
+);
+// The legacy app's build bakes this in: where it is served.
+write(
+  'app-config.fresh-app-legacy.yaml',
+  YAML.stringify({ app: { baseUrl: legacyBase } }),
 );
 
 // ── frontend, new frontend system: `app.packages: all` discovers the plugin ──────────
