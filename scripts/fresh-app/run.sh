@@ -14,7 +14,9 @@
 # Its last line is "fresh app: N passed, N failed"; test-results/fresh-app.json holds the counts.
 #
 # Usage: bash scripts/fresh-app/run.sh   (scripts/test.sh runs it as its "install test" step)
-# FRESH_APP_DIR (default: a folder under $TMPDIR) is where the app is made; it is made anew.
+# FRESH_APP_DIR (default: a folder under $TMPDIR) is where the app is made; it is made anew,
+# and removed again when every check passed. FRESH_APP_PORT (7307) is its backend's port,
+# FRESH_APP_LEGACY_PORT (3307) the legacy app's. Logs: test-results/fresh-app-*.log.
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -52,6 +54,8 @@ finish() {
   [ "$rc" -ne 0 ] && [ "$FAILED" -eq 0 ] && FAILED=1
   mkdir -p "$RESULTS_DIR"
   printf '{"passed":%d,"failed":%d}\n' "$PASSED" "$FAILED" >"$RESULTS_DIR/fresh-app.json"
+  # The app's node_modules are about 2 GB: kept only when something failed, to look into.
+  if [ "$FAILED" -eq 0 ]; then rm -rf "$WORK"; else echo "› the app is left in $WORK"; fi
   echo "fresh app: $PASSED passed, $FAILED failed"
   [ "$FAILED" -eq 0 ]
 }

@@ -59,8 +59,9 @@ const addDependencies = (file, names) =>
   });
 
 // The packages are not on the registry: every reference to them, direct or from one of
-// them to another, resolves to the packed tarball. The root's pins are the ones this
-// repository needs for the registry it installs from (see TOOLCHAIN notes in README).
+// them to another, resolves to the packed tarball. This repository's own pins come along:
+// they hold back packages whose newest versions lack platform binaries on the registry,
+// and keep yarn from building keytar, which needs a library these machines lack.
 const ours = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
 editJson('package.json', pkg => {
   pkg.resolutions = { ...pkg.resolutions, ...ours.resolutions };
@@ -83,9 +84,16 @@ addDependencies('packages/backend/package.json', [
   `${SCOPE}/plugin-promotion-backend`,
   `${SCOPE}/plugin-promotion-common`,
 ]);
+// The policy module imports the backend plugin API; take the range the plugin itself uses.
+const backendPlugin = JSON.parse(
+  readFileSync(
+    join(repoRoot, 'plugins/promotion-backend/package.json'),
+    'utf8',
+  ),
+);
 editJson('packages/backend/package.json', pkg => {
   pkg.dependencies['@backstage/backend-plugin-api'] ??=
-    ours.devDependencies['@backstage/backend-plugin-api'] ?? '^1.10.1';
+    backendPlugin.dependencies['@backstage/backend-plugin-api'];
 });
 
 const [addPlugin, replacePolicy] = blocksFor(
