@@ -192,17 +192,9 @@ async function seeTab(browser, appBase) {
   }
 }
 
-const { chromium } = require('playwright-core');
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const { chromium } = require('@playwright/test');
+// Launched as the browser test launches it (Debian's Chromium, the same flags).
+const browser = await chromium.launch(require('../lib/chromium.cjs'));
 const legacyServer = await serveStatic(legacyDist, Number(legacyPort));
 try {
   await step(

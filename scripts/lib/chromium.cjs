@@ -1,6 +1,6 @@
 // How the browser test launches Chromium: Debian's package (apt-get install chromium), never a
-// browser downloaded by `playwright install`. Used by playwright.config.ts and by the launch
-// check in scripts/test.sh, so both start the browser the same way.
+// browser downloaded by `playwright install`. Used by playwright.config.ts, the install test
+// (scripts/fresh-app) and the launch check in scripts/test.sh, so all start it the same way.
 module.exports = {
   executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
   args: [
