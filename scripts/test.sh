@@ -30,6 +30,8 @@ set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO_ROOT"
+# shellcheck source=scripts/lib/processGroup.sh
+source "$REPO_ROOT/scripts/lib/processGroup.sh"
 
 RESULTS_DIR="$REPO_ROOT/test-results"
 E2E_DATA_DIR="$REPO_ROOT/data/e2e"
@@ -70,14 +72,7 @@ step_end() {
 stop_servers() {
   [ -n "$SERVER_PID" ] || return 0
   echo "› Stopping the example servers (process group $SERVER_PID)"
-  kill -TERM -- "-$SERVER_PID" 2>/dev/null || true
-  local i
-  for i in $(seq 1 40); do
-    kill -0 -- "-$SERVER_PID" 2>/dev/null || break
-    sleep 0.5
-  done
-  kill -KILL -- "-$SERVER_PID" 2>/dev/null || true
-  wait "$SERVER_PID" 2>/dev/null || true
+  stop_process_group "$SERVER_PID"
   SERVER_PID=""
 }
 

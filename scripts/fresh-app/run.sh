@@ -23,6 +23,8 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$REPO_ROOT/scripts/fresh-app"
 # shellcheck source=scripts/env.sh
 source "$REPO_ROOT/scripts/env.sh"
+# shellcheck source=scripts/lib/processGroup.sh
+source "$REPO_ROOT/scripts/lib/processGroup.sh"
 
 CREATE_APP_VERSION=0.9.2
 WORK="${FRESH_APP_DIR:-${TMPDIR:-/tmp}/promotion-fresh-app}"
@@ -39,13 +41,7 @@ FAILED=0
 
 stop_backend() {
   [ -n "$BACKEND_PID" ] || return 0
-  kill -TERM -- "-$BACKEND_PID" 2>/dev/null || true
-  local i
-  for i in $(seq 1 40); do
-    kill -0 -- "-$BACKEND_PID" 2>/dev/null || break
-    sleep 0.5
-  done
-  kill -KILL -- "-$BACKEND_PID" 2>/dev/null || true
+  stop_process_group "$BACKEND_PID"
   BACKEND_PID=""
 }
 finish() {
