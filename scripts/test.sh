@@ -319,7 +319,7 @@ rm -f "$RESULTS_DIR/fresh-app.json"
 fresh_rc=0
 bash scripts/fresh-app/run.sh || fresh_rc=$?
 if [ -f "$RESULTS_DIR/fresh-app.json" ] &&
-   counts="$(node -e 'const r = require(process.argv[1]); console.log(r.passed, r.failed)' "$RESULTS_DIR/fresh-app.json")"; then
+   counts="$(node scripts/lib/count-results.mjs fresh-app "$RESULTS_DIR/fresh-app.json")"; then
   read -r p f <<<"$counts"
   [ "$fresh_rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
 else

@@ -2,6 +2,7 @@
 //
 //   node scripts/lib/count-results.mjs jest <jest --json --outputFile file>
 //   node scripts/lib/count-results.mjs playwright <playwright json reporter file>
+//   node scripts/lib/count-results.mjs fresh-app <test-results/fresh-app.json>
 //
 // A suite that could not run at all (jest: a file that fails to import; playwright: a
 // global error such as a broken config) counts as one failure, so that a broken run never
@@ -31,8 +32,12 @@ if (kind === 'jest') {
   if (failed === 0 && (report.errors ?? []).length > 0) {
     failed = report.errors.length;
   }
+} else if (kind === 'fresh-app') {
+  // scripts/fresh-app/run.sh counts its checks itself.
+  passed = report.passed ?? 0;
+  failed = report.failed ?? 0;
 } else {
-  console.error('usage: count-results.mjs jest|playwright <file>');
+  console.error('usage: count-results.mjs jest|playwright|fresh-app <file>');
   process.exit(2);
 }
 
