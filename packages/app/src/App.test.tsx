@@ -1,6 +1,10 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import App from './App';
+import {
+  answerAsAuthBackend,
+  jsonResponse,
+} from './modules/signIn/__testUtils__/answerAsAuthBackend';
 
 // The app gets the notifications plugin from `app.packages: all`, which the build does
 // and the test runner does not; its sidebar item would find no notifications API.
@@ -8,19 +12,6 @@ jest.mock('@backstage/plugin-notifications', () => ({
   ...jest.requireActual('@backstage/plugin-notifications'),
   NotificationsSidebarItem: () => null,
 }));
-
-// A token that the app can read an expiry from.
-const token = [
-  'header',
-  btoa(JSON.stringify({ exp: Date.now() / 1000 + 3600 })),
-  'signature',
-].join('.');
-
-const json = (body: unknown, status = 200) =>
-  new Response(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/json' },
-  });
 
 /**
  * The backend as far as the app's first screens need it: the guest provider, an
@@ -31,25 +22,18 @@ function fakeBackend() {
   return jest.fn(async (input: RequestInfo | URL) => {
     const url = new URL(String(input instanceof Request ? input.url : input));
     if (url.pathname === '/api/auth/guest/refresh') {
-      return json({
-        profile: {},
-        backstageIdentity: {
-          token,
-          identity: {
-            type: 'user',
-            userEntityRef: 'user:development/guest',
-            ownershipEntityRefs: ['user:development/guest'],
-          },
-        },
-      });
+      return answerAsAuthBackend(url);
     }
     if (url.pathname === '/api/promotion/promotions') {
-      return json({ items: [] });
+      return jsonResponse({ items: [] });
     }
     if (url.pathname.startsWith('/api/catalog/entities')) {
-      return json({ items: [], totalItems: 0, pageInfo: {} });
+      return jsonResponse({ items: [], totalItems: 0, pageInfo: {} });
     }
-    return json({ error: { name: 'NotFoundError', message: 'none' } }, 404);
+    return jsonResponse(
+      { error: { name: 'NotFoundError', message: 'none' } },
+      404,
+    );
   });
 }
 

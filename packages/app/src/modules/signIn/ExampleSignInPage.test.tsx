@@ -3,46 +3,13 @@ import userEvent from '@testing-library/user-event';
 import { IdentityApi } from '@backstage/frontend-plugin-api';
 import { renderInTestApp as render } from '@backstage/frontend-test-utils';
 import { ExampleSignInPage, SIGN_IN_STORAGE_KEY } from './ExampleSignInPage';
-
-// A token that ProxiedSignInIdentity can read an expiry from.
-const token = [
-  'header',
-  btoa(JSON.stringify({ exp: Date.now() / 1000 + 3600 })),
-  'signature',
-].join('.');
+import { answerAsAuthBackend } from './__testUtils__/answerAsAuthBackend';
 
 // The auth backend's refresh endpoints, answering as the backend providers do.
 function authBackend() {
-  return jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-    const url = String(input);
-    const headers = new Headers(init?.headers);
-    const user = url.endsWith('/guest/refresh')
-      ? 'user:development/guest'
-      : `user:default/${headers.get('x-example-user')}`;
-    if (url.endsWith('/example-users/refresh') && user.endsWith('/null')) {
-      return new Response(
-        JSON.stringify({
-          error: { name: 'AuthenticationError', message: 'No example user' },
-          response: { statusCode: 401 },
-        }),
-        { status: 401, headers: { 'content-type': 'application/json' } },
-      );
-    }
-    return new Response(
-      JSON.stringify({
-        profile: {},
-        backstageIdentity: {
-          token,
-          identity: {
-            type: 'user',
-            userEntityRef: user,
-            ownershipEntityRefs: [user],
-          },
-        },
-      }),
-      { status: 200, headers: { 'content-type': 'application/json' } },
-    );
-  });
+  return jest.fn(async (input: RequestInfo | URL, init?: RequestInit) =>
+    answerAsAuthBackend(input, init),
+  );
 }
 
 const renderInTestApp = (element: JSX.Element) =>
