@@ -77,6 +77,14 @@ mkdir -p "$PACKS" "$RESULTS_DIR"
 
 # Every step ends at its first failing command: `set -e` does not hold inside `if`, where
 # check runs them, so each line carries its own `|| return 1`.
+
+# logged <name> <command...>: runs the command with its output in test-results/fresh-app-<name>.log,
+# and shows the log's last lines when it fails.
+logged() {
+  local log="$RESULTS_DIR/fresh-app-$1.log"
+  shift
+  "$@" >"$log" 2>&1 || { tail -n 40 "$log" | cut -c1-400; return 1; }
+}
 pack() {
   (cd "$REPO_ROOT" && yarn tsc) || return 1
   local name
@@ -86,11 +94,15 @@ pack() {
   ls -l "$PACKS"
 }
 
-create_apps() {
-  (cd "$WORK" &&
+# Both apps as create-app writes them, in $WORK/app and $WORK/legacy.
+generate_apps() (
+  cd "$WORK" &&
     BACKSTAGE_APP_NAME=app npx -y "@backstage/create-app@$CREATE_APP_VERSION" --skip-install --path app &&
-    BACKSTAGE_APP_NAME=app npx -y "@backstage/create-app@$CREATE_APP_VERSION" --skip-install --legacy --path legacy) \
-    >"$RESULTS_DIR/fresh-app-create.log" 2>&1 || { tail -n 40 "$RESULTS_DIR/fresh-app-create.log"; return 1; }
+    BACKSTAGE_APP_NAME=app npx -y "@backstage/create-app@$CREATE_APP_VERSION" --skip-install --legacy --path legacy
+)
+
+create_apps() {
+  logged create generate_apps || return 1
   mv "$WORK/legacy/packages/app" "$APP/packages/app-legacy" || return 1
   rm -rf "$WORK/legacy"
 }
@@ -104,8 +116,7 @@ install_app() {
   # Start from this repository's resolutions: the versions it tests, already in the cache.
   cp "$REPO_ROOT/yarn.lock" "$APP/yarn.lock" || return 1
   # The seeded lockfile is meant to change (CI=true would make yarn refuse that).
-  (cd "$APP" && yarn install --no-immutable) >"$RESULTS_DIR/fresh-app-install.log" 2>&1 ||
-    { tail -n 40 "$RESULTS_DIR/fresh-app-install.log" | cut -c1-400; return 1; }
+  logged install yarn --cwd "$APP" install --no-immutable
 }
 
 typecheck_app() {
@@ -115,11 +126,9 @@ typecheck_app() {
 build_frontends() {
   # The new-system app is served by the backend, which gives it its config when it serves
   # it; the legacy one is served as static files, so its build takes the test's config.
-  (cd "$APP" && yarn workspace app build &&
-    yarn workspace app-legacy build --config ../../app-config.yaml \
-      --config ../../app-config.fresh-app-test.yaml --config ../../app-config.fresh-app-legacy.yaml) \
-    >"$RESULTS_DIR/fresh-app-build.log" 2>&1 ||
-    { tail -n 40 "$RESULTS_DIR/fresh-app-build.log" | cut -c1-400; return 1; }
+  logged build-app yarn --cwd "$APP" workspace app build || return 1
+  logged build-legacy yarn --cwd "$APP" workspace app-legacy build --config ../../app-config.yaml \
+    --config ../../app-config.fresh-app-test.yaml --config ../../app-config.fresh-app-legacy.yaml
 }
 
 start_backend() {
