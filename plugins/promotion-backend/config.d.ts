@@ -229,6 +229,22 @@ export interface Config {
             /** How long a landed change may take to run healthy. Default 15 minutes. */
             timeout?: HumanDuration | string;
           };
+      /**
+       * A change ticket (a CAB change, an ITSM record) on the requests into this
+       * environment: it is stored with the request, written to the audit log, the commit
+       * (`Change-Ticket:` trailer) and the pull request's body, shown in the UI, and given
+       * to gates (`{{ changeTicket }}` in an http gate's URL, `changeTicket` in its POST
+       * body) so that a change-management service can verify it. Without this key a
+       * request may still name one.
+       */
+      changeTicket?: {
+        /** Whether promotions and rollbacks into this environment must name a ticket (400 without). Default false. Not with `autoPromote`. */
+        required?: boolean;
+        /** A regular expression the whole reference must match, e.g. `'^CHG[0-9]{7}$'`. */
+        pattern?: string;
+        /** The ticket's page, linked from the UI and the pull request, e.g. `'https://itsm.internal/change/{{ ticket }}'`. */
+        url?: string;
+      };
       /** Rollbacks into this environment (`POST /rollbacks`). */
       rollback?: {
         /** Whether a rollback waits for the environment's `approval` like a promotion. Default true. */

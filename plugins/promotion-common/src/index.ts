@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export * from './annotations';
+export * from './changeTickets';
 export * from './permissions';
 export * from './schemas';
 export * from './types';

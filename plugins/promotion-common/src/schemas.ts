@@ -51,6 +51,22 @@ export const tagSchema = z
   .string()
   .regex(/^[\w][\w.-]{0,127}$/, 'must be a valid image tag');
 
+/**
+ * A change ticket reference (a CAB change, an ITSM record), e.g.
+ * `CHG0012345` or `OPS-42`. It goes into a commit trailer and a URL, so it is
+ * one token of a few safe characters.
+ * @public
+ */
+export const changeTicketSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(100, 'must be at most 100 characters')
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._:/#-]*$/,
+    "must be a ticket reference such as 'CHG0012345' (letters, digits and . _ : / # -)",
+  );
+
 /** Body of `POST /promotions`. @public */
 export const createPromotionRequestSchema = z
   .object({
@@ -62,6 +78,8 @@ export const createPromotionRequestSchema = z
     /** The build's tag: for CI requests that pin tags, or to name a tag-only build that ran in the source. */
     tag: tagSchema.optional(),
     reason: z.string().max(2000).optional(),
+    /** The change ticket the promotion is made under; required where the target says so. */
+    changeTicket: changeTicketSchema.optional(),
     /** Plan only: answer gate results, approvals and the diff, write nothing. */
     dryRun: z.boolean().optional(),
   })
@@ -91,6 +109,8 @@ export const createRollbackRequestSchema = z
       )
       .max(2000)
       .optional(),
+    /** The change ticket the rollback is made under; required where the environment says so. */
+    changeTicket: changeTicketSchema.optional(),
     /** Plan only: answer the impact analysis, approvals and the diff, write nothing. */
     dryRun: z.boolean().optional(),
   })

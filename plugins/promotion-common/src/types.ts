@@ -19,6 +19,19 @@ export interface PinCommit {
   bypassedBy?: string;
 }
 
+/**
+ * What an environment asks of the change ticket that promotions and
+ * rollbacks into it name (its `changeTicket` config). @public
+ */
+export interface ChangeTicketRule {
+  /** Requests without a ticket are refused. */
+  required: boolean;
+  /** A regular expression the whole reference must match, e.g. `^CHG[0-9]{7}$`. */
+  pattern?: string;
+  /** The ticket's page, with `{{ ticket }}` where the reference goes. */
+  url?: string;
+}
+
 /** One environment of an entity's pipeline. @public */
 export interface PipelineEnvironment {
   name: string;
@@ -37,6 +50,8 @@ export interface PipelineEnvironment {
    * when the environment configures one.
    */
   deployment?: DeploymentStatus;
+  /** Set when the environment takes a change ticket on its requests. */
+  changeTicket?: ChangeTicketRule;
 }
 
 /** Whether the live state matches git, as the deployment source says. @public */
@@ -137,6 +152,8 @@ export interface RollbackPlan {
   environment: string;
   artifact: Artifact;
   impact: RollbackImpact;
+  /** Set when the environment takes a change ticket: whether it needs one, and its form. */
+  changeTicket?: ChangeTicketRule;
   /** The environment's windows and freezes as they would be evaluated now. */
   gateRuns: GateRun[];
   approvalsRequired: number;
@@ -287,6 +304,8 @@ export interface Promotion {
   resolvedDigest?: string;
   status: PromotionStatus;
   reason?: string;
+  /** The change ticket the request was made under, when it names one. */
+  changeTicket?: string;
   requestedBy: string;
   /** `user` (the tab), `service` (CI) or `scheduler` (automatic promotion). */
   requesterKind: RequesterKind;
@@ -360,6 +379,8 @@ export interface PromotionPlan {
   gateRuns: GateRun[];
   /** Distinct approvals the target needs (0 when none). */
   approvalsRequired: number;
+  /** Set when the target takes a change ticket: whether it needs one, and its form. */
+  changeTicket?: ChangeTicketRule;
   /** Whether the requester's own approval may count (never alone). */
   allowSelfApproval: boolean;
   /** Open requests for the same target that the request would supersede. */

@@ -34,6 +34,12 @@ export interface GateContext {
   now: Date;
   /** The request being gated; absent for a dry run. */
   promotionId?: string;
+  /**
+   * The change ticket the request names, when it names one (a dry run's
+   * too), so that a gate can ask a change-management service whether the
+   * change is approved.
+   */
+  changeTicket?: string;
   /** Aborted when the gate run times out. */
   signal: AbortSignal;
 }

@@ -219,6 +219,42 @@ describe('readPromotionConfig', () => {
       { ...minimal(), environments: [{ name: 'dev', path: [] }] },
       'promotion.environments[0].path: ',
     ],
+    [
+      'a change ticket pattern that is not a regular expression',
+      {
+        ...minimal(),
+        environments: [{ name: 'prod', changeTicket: { pattern: 'CHG[0-9' } }],
+      },
+      'promotion.environments[0].changeTicket.pattern: not a regular expression',
+    ],
+    [
+      'a change ticket page with an unknown placeholder',
+      {
+        ...minimal(),
+        environments: [
+          {
+            name: 'prod',
+            changeTicket: { url: 'https://itsm.internal/{{ ticket.id }}' },
+          },
+        ],
+      },
+      "promotion.environments[0].changeTicket.url: unknown placeholder '{{ ticket.id }}'; use {{ ticket }}",
+    ],
+    [
+      'a required change ticket on an environment promoted automatically',
+      {
+        ...minimal(),
+        environments: [
+          { name: 'dev' },
+          {
+            name: 'staging',
+            autoPromote: true,
+            changeTicket: { required: true },
+          },
+        ],
+      },
+      'promotion.environments[1].changeTicket.required: automatic promotion names no change ticket',
+    ],
   ])('refuses %s, naming the key', (_, promotion, expected) => {
     expect(errorFor(promotion)).toContain(
       `Invalid promotion config: ${expected}`,
@@ -311,7 +347,7 @@ describe('readPromotionConfig', () => {
         config => {
           config.environments = [{ name: 'dev', owner: 'team-a' }];
         },
-        'promotion.environments[0].owner: unknown key; the settings here are name, repository, path, delivery, merge, autoPromote, acceptsFrom, acceptsCi, gates, windows, approval, rollback, registry, deployment',
+        'promotion.environments[0].owner: unknown key; the settings here are name, repository, path, delivery, merge, autoPromote, acceptsFrom, acceptsCi, gates, windows, approval, changeTicket, rollback, registry, deployment',
       ],
     ])('refuses %s, naming it', (_, change, expected) => {
       const config = minimal();
@@ -639,6 +675,11 @@ describe('readPromotionConfig', () => {
       merge: 'auto',
       acceptsFrom: ['dev'],
       approval: { required: 2, allowSelfApproval: true },
+      changeTicket: {
+        required: true,
+        pattern: 'CHG[0-9]{7}',
+        url: 'https://itsm.acme.internal/change/{{ ticket }}',
+      },
     });
     expect(durationToMilliseconds(prod.approval!.expiresAfter!)).toBe(
       72 * 3600_000,
@@ -678,7 +719,8 @@ describe('readPromotionConfig', () => {
       ['version >=1.0.0', 'enforce'],
       ['registry harbor, prod-mirror', 'enforce'],
       ['image scan', 'enforce'],
-      ['change ticket', 'warn'],
+      ['change ticket', 'enforce'],
+      ['change log', 'warn'],
     ]);
   });
 });

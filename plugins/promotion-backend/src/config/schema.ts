@@ -148,6 +148,41 @@ const argoCdInstanceSchema = strictObject({
   token: z.string().min(1),
 });
 
+/** What `{{ … }}` may name in an environment's `changeTicket.url`. */
+export const CHANGE_TICKET_URL_KEYS = ['ticket'] as const;
+
+const changeTicketSchema = strictObject({
+  /** Requests without a ticket are refused (400). */
+  required: z.boolean().default(false),
+  /** A regular expression the whole reference must match. */
+  pattern: z
+    .string()
+    .min(1)
+    .superRefine((pattern, ctx) => {
+      try {
+        new RegExp(pattern, 'u');
+      } catch (error) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `not a regular expression: ${(error as Error).message}`,
+        });
+      }
+    })
+    .optional(),
+  /** The ticket's page, with `{{ ticket }}` where the reference goes. */
+  url: z
+    .string()
+    .regex(/^https?:\/\/[^/?#\s{}]+/i, {
+      error:
+        "expected an http(s) URL like 'https://itsm.internal/change/{{ ticket }}'",
+    })
+    .superRefine((url, ctx) => {
+      const message = unknownPlaceholderMessage(url, CHANGE_TICKET_URL_KEYS);
+      if (message) ctx.addIssue({ code: 'custom', message });
+    })
+    .optional(),
+});
+
 const environmentSchema = strictObject({
   name: slug,
   /** Overrides `gitops.defaults.repository` for this environment. */
@@ -180,6 +215,8 @@ const environmentSchema = strictObject({
     expiresAfter: durationSchema.optional(),
     notify: z.array(z.string()).optional(),
   }).optional(),
+  /** The change ticket (CAB change, ITSM record) that requests into this environment name. */
+  changeTicket: changeTicketSchema.optional(),
   rollback: strictObject({
     /** Whether a rollback waits for the environment's approvals too (it does by default). */
     requireApproval: z.boolean().default(true),
@@ -368,6 +405,14 @@ export const promotionConfigSchema = strictObject({
         });
       }
     }
+    if (env.changeTicket?.required && env.autoPromote) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['environments', index, 'changeTicket', 'required'],
+        message:
+          'automatic promotion names no change ticket: turn off autoPromote or make the ticket optional',
+      });
+    }
     if (env.approval?.allowSelfApproval && env.approval.required < 2) {
       ctx.addIssue({
         code: 'custom',
@@ -399,3 +444,4 @@ export type FluxDeploymentConfig = Extract<
 export type ArgoCdInstanceConfig = PromotionConfig['argocd'][number];
 export type ManifestFormat = z.infer<typeof manifestFormatSchema>;
 export type DurationConfig = z.infer<typeof durationSchema>;
+export type ChangeTicketConfig = NonNullable<EnvironmentConfig['changeTicket']>;

@@ -47,7 +47,7 @@ describe.each(storeTestDatabaseIds())(
 
     it('stores a request and reads it back with every field', async () => {
       const created = await store.createPromotion(
-        request({ reason: 'release 1.2' }),
+        request({ reason: 'release 1.2', changeTicket: 'CHG0012345' }),
         requested,
       );
       expect(created).toEqual({
@@ -63,6 +63,7 @@ describe.each(storeTestDatabaseIds())(
         },
         status: 'gating',
         reason: 'release 1.2',
+        changeTicket: 'CHG0012345',
         requestedBy: 'user:default/alice',
         requesterKind: 'user',
         createdAt: expect.any(String),

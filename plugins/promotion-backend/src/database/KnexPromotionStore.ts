@@ -51,6 +51,7 @@ type PromotionRow = {
   artifact_digest: string | null;
   status: PromotionStatus;
   reason: string | null;
+  change_ticket: string | null;
   requested_by: string;
   requester_kind: RequesterKind;
   kind: PromotionKind;
@@ -121,6 +122,7 @@ function toPromotion(row: PromotionRow): Promotion {
     ...(row.resolved_digest ? { resolvedDigest: row.resolved_digest } : {}),
     status: row.status,
     ...(row.reason ? { reason: row.reason } : {}),
+    ...(row.change_ticket ? { changeTicket: row.change_ticket } : {}),
     requestedBy: row.requested_by,
     requesterKind: row.requester_kind,
     createdAt: iso(row.created_at),
@@ -368,6 +370,7 @@ export class KnexPromotionStore implements PromotionStore {
         artifact_digest: input.artifact.digest ?? null,
         status: 'gating',
         reason: input.reason ?? null,
+        change_ticket: input.changeTicket ?? null,
         requested_by: input.requestedBy,
         requester_kind: input.requesterKind,
         kind: input.kind ?? 'promotion',

@@ -16,6 +16,8 @@ export interface NewPromotion {
   targetEnvironment: string;
   artifact: Artifact;
   reason?: string;
+  /** The change ticket the request names. */
+  changeTicket?: string;
   requestedBy: string;
   requesterKind: RequesterKind;
   expiresAt: Date;

@@ -121,7 +121,10 @@ describe('HttpGate', () => {
       method: 'POST',
       headers: { Authorization: 'Bearer s3cret', 'X-Team': 'payments' },
     });
-    const context = gateContext({ promotionId: 'p-1' });
+    const context = gateContext({
+      promotionId: 'p-1',
+      changeTicket: 'CHG0012345',
+    });
     expect(await gate.evaluate(context)).toMatchObject({ status: 'passed' });
     const [request] = server.received;
     expect(request.method).toBe('POST');
@@ -136,7 +139,33 @@ describe('HttpGate', () => {
       source: context.source,
       target: context.target,
       promotionId: 'p-1',
+      changeTicket: 'CHG0012345',
     });
+  });
+
+  it("asks a change-management service about the request's change ticket", async () => {
+    const gate = httpGate({
+      url: `${server.url}/changes/{{ changeTicket }}/approved?env={{ environment }}`,
+    });
+    const result = await gate.evaluate(
+      gateContext({ changeTicket: 'OPS#42/a' }),
+    );
+    expect(result.status).toBe('passed');
+    expect(server.received[0].url).toBe(
+      '/changes/OPS%2342%2Fa/approved?env=prod',
+    );
+  });
+
+  it('fails without asking when the request names no change ticket the URL needs', async () => {
+    const gate = httpGate({
+      url: `${server.url}/changes/{{ changeTicket }}/approved`,
+    });
+    const result = await gate.evaluate(gateContext());
+    expect(result.status).toBe('failed');
+    expect(result.message).toMatch(
+      /'\{\{ changeTicket \}\}' has no value: the request names no change ticket/,
+    );
+    expect(server.received).toHaveLength(0);
   });
 
   describe('with expect', () => {

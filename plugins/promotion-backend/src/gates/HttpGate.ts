@@ -279,6 +279,7 @@ function requestBody(context: GateContext) {
     source: context.source,
     target: context.target,
     ...(context.promotionId ? { promotionId: context.promotionId } : {}),
+    ...(context.changeTicket ? { changeTicket: context.changeTicket } : {}),
   };
 }
 

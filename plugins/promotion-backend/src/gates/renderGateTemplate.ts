@@ -15,6 +15,7 @@ export const GATE_TEMPLATE_KEYS = [
   'entity.metadata.name',
   'entity.metadata.namespace',
   'environment',
+  'changeTicket',
 ] as const;
 
 type GateTemplateKey = (typeof GATE_TEMPLATE_KEYS)[number];
@@ -32,7 +33,7 @@ export function checkGateTemplate(template: string, key: string): void {
  */
 export function renderGateTemplate(
   template: string,
-  context: Pick<GateContext, 'entity' | 'artifact'>,
+  context: Pick<GateContext, 'entity' | 'artifact' | 'changeTicket'>,
   environment: string,
   encode: (value: string) => string,
 ): string {
@@ -44,12 +45,15 @@ export function renderGateTemplate(
     'entity.metadata.name': context.entity.metadata.name,
     'entity.metadata.namespace': context.entity.metadata.namespace ?? 'default',
     environment,
+    changeTicket: context.changeTicket,
   };
   return template.replace(PLACEHOLDER, (_, name: GateTemplateKey) => {
     const value = values[name];
     if (!value) {
       throw new Error(
-        `'{{ ${name} }}' has no value for ${context.artifact.image}`,
+        name === 'changeTicket'
+          ? `'{{ changeTicket }}' has no value: the request names no change ticket`
+          : `'{{ ${name} }}' has no value for ${context.artifact.image}`,
       );
     }
     return encode(value);

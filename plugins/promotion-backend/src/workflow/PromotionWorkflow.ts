@@ -18,6 +18,7 @@ import {
 } from '@backstage/types';
 import {
   ACTIVE_PROMOTION_STATUSES,
+  changeTicketUrl,
   SUPERSEDABLE_PROMOTION_STATUSES,
   CreatePromotionRequest,
   CreateRollbackRequest,
@@ -53,6 +54,7 @@ import {
 import { DeploymentService } from '../deployment';
 import { DeploymentFollower } from './DeploymentFollower';
 import { Caller, environmentActions, requestActions } from './allowedActions';
+import { changeTicketRule, checkChangeTicket } from './changeTicket';
 import { CI_SOURCE, resolveRequest, ResolvedRequest } from './resolveRequest';
 import { resolveRollback, ResolvedRollback } from './resolveRollback';
 
@@ -188,6 +190,9 @@ export class PromotionWorkflow {
               ? { hold: holds.get(environment.name) }
               : {}),
             ...(deployment ? { deployment } : {}),
+            ...(environment.changeTicket
+              ? { changeTicket: changeTicketRule(environment) }
+              : {}),
           };
         }),
       ),
@@ -357,8 +362,12 @@ export class PromotionWorkflow {
     resolved: ResolvedRequest,
     kind: PromotionKind,
   ) {
+    checkChangeTicket(resolved.target, resolved.changeTicket, {
+      dryRun: true,
+    });
     const { supersedes } = await this.admit(resolved, kind);
     const rule = this.approvalRule(resolved.target.name, kind);
+    const ticketRule = changeTicketRule(resolved.target);
     const registry = this.registries.plan({
       entity,
       environment: resolved.target,
@@ -386,6 +395,7 @@ export class PromotionWorkflow {
       gateRuns,
       approvalsRequired: rule.required,
       allowSelfApproval: rule.allowSelfApproval,
+      ...(ticketRule ? { changeTicket: ticketRule } : {}),
       supersedes: supersedes.map(p => p.id),
       delivery: resolved.target.delivery,
       ...(resolved.resolvedDigest
@@ -427,7 +437,8 @@ export class PromotionWorkflow {
       replaces?: Promotion['artifact'];
     },
   ): Promise<Promotion> {
-    const { artifact, target } = resolved;
+    const { artifact, target, changeTicket } = resolved;
+    checkChangeTicket(target, changeTicket, { dryRun: false });
     // The store checks again in its transaction; this names what gets superseded.
     const { supersedes } = await this.admit(resolved, request.kind);
     const expiresAfter = (target.approval?.expiresAfter ??
@@ -440,6 +451,7 @@ export class PromotionWorkflow {
         targetEnvironment: target.name,
         artifact,
         reason: request.reason,
+        changeTicket,
         requestedBy: requester.ref,
         requesterKind: requester.kind,
         expiresAt: new Date(
@@ -458,6 +470,7 @@ export class PromotionWorkflow {
           kind: request.kind,
           artifact,
           reason: request.reason ?? null,
+          ...(changeTicket ? { changeTicket } : {}),
           ...(resolved.resolvedDigest
             ? { resolvedDigest: resolved.resolvedDigest }
             : {}),
@@ -1164,11 +1177,14 @@ export class PromotionWorkflow {
             ...(!claimed.artifact.digest && prepared?.digest
               ? { 'Artifact-Digest': prepared.digest }
               : {}),
+            ...(claimed.changeTicket
+              ? { 'Change-Ticket': claimed.changeTicket }
+              : {}),
             'Audit-Head': await store.auditHead(),
           },
           pullRequest:
             environment.delivery === 'pull-request'
-              ? await this.pullRequestContent(claimed)
+              ? await this.pullRequestContent(claimed, environment)
               : undefined,
         });
       });
@@ -1578,6 +1594,9 @@ export class PromotionWorkflow {
       sourcePin,
       targetPin,
       snapshot,
+      ...(promotion.changeTicket
+        ? { changeTicket: promotion.changeTicket }
+        : {}),
     };
   }
 
@@ -1665,10 +1684,14 @@ export class PromotionWorkflow {
       },
       now,
       ...(promotionId ? { promotionId } : {}),
+      ...(resolved.changeTicket ? { changeTicket: resolved.changeTicket } : {}),
     });
   }
 
-  private async pullRequestContent(promotion: Promotion) {
+  private async pullRequestContent(
+    promotion: Promotion,
+    environment: EnvironmentConfig,
+  ) {
     const runs =
       (await this.options.store.latestGateRuns([promotion.id])).get(
         promotion.id,
@@ -1693,6 +1716,17 @@ export class PromotionWorkflow {
         artifact: promotion.artifact,
         requestedBy: promotion.requestedBy,
         reason: promotion.reason,
+        ...(promotion.changeTicket
+          ? {
+              changeTicket: {
+                id: promotion.changeTicket,
+                url: changeTicketUrl(
+                  changeTicketRule(environment),
+                  promotion.changeTicket,
+                ),
+              },
+            }
+          : {}),
         gates: runs.map(run => ({
           name: run.gate,
           status: run.status,

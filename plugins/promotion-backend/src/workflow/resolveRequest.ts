@@ -24,6 +24,8 @@ export interface ResolvedRequest {
   targetPin: EnvironmentPin;
   /** The branch tips the checks read at; a plan made from this request reads the same. */
   snapshot: GitSnapshot;
+  /** The change ticket the request names, when it names one. */
+  changeTicket?: string;
 }
 
 /** The pseudo-source of builds that CI writes into an environment. */
@@ -39,7 +41,11 @@ export async function resolveRequest(options: {
   entity: Entity;
   request: Pick<
     CreatePromotionRequest,
-    'targetEnvironment' | 'sourceEnvironment' | 'digest' | 'tag'
+    | 'targetEnvironment'
+    | 'sourceEnvironment'
+    | 'digest'
+    | 'tag'
+    | 'changeTicket'
   >;
   requesterKind: RequesterKind;
   config: PromotionConfig;
@@ -173,5 +179,6 @@ export async function resolveRequest(options: {
     sourcePin,
     targetPin,
     snapshot,
+    ...(request.changeTicket ? { changeTicket: request.changeTicket } : {}),
   };
 }

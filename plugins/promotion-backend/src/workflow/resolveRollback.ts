@@ -32,7 +32,10 @@ export interface ResolvedRollback {
  */
 export async function resolveRollback(options: {
   entity: Entity;
-  request: Pick<CreateRollbackRequest, 'environment' | 'digest' | 'tag'>;
+  request: Pick<
+    CreateRollbackRequest,
+    'environment' | 'digest' | 'tag' | 'changeTicket'
+  >;
   config: PromotionConfig;
   gitops: GitOpsService;
   now: Date;
@@ -113,6 +116,7 @@ export async function resolveRollback(options: {
       sourcePin: { artifact: version.artifact, commit: version.commit },
       targetPin,
       snapshot,
+      ...(request.changeTicket ? { changeTicket: request.changeTicket } : {}),
     },
   };
 }

@@ -98,6 +98,24 @@ describe('renderPullRequestBody', () => {
     );
   });
 
+  it('names the change ticket, linked to its page when there is one', () => {
+    expect(
+      renderPullRequestBody({
+        ...input,
+        changeTicket: {
+          id: 'CHG0012345',
+          url: 'https://itsm.acme.internal/change/CHG0012345',
+        },
+      }),
+    ).toContain(
+      '### Change ticket\n\n[`CHG0012345`](<https://itsm.acme.internal/change/CHG0012345>)',
+    );
+    expect(
+      renderPullRequestBody({ ...input, changeTicket: { id: 'OPS-42' } }),
+    ).toContain('### Change ticket\n\n`OPS-42`');
+    expect(renderPullRequestBody(input)).not.toContain('### Change ticket');
+  });
+
   it('keeps pipes and line breaks in user text from breaking the tables', () => {
     const body = renderPullRequestBody({
       ...input,

@@ -5,6 +5,8 @@ export interface PullRequestBodyInput {
   /** Entity ref of the user who asked for the promotion. */
   requestedBy: string;
   reason?: string;
+  /** The change ticket the request names, with its page where the environment names one. */
+  changeTicket?: { id: string; url?: string };
   /** Status as the gate runner reports it: passed, failed, pending or warning. */
   gates: Array<{ name: string; status: string; message?: string }>;
   approvals: Array<{ by: string; decision: string; comment?: string }>;
@@ -77,6 +79,7 @@ export function renderPullRequestBody(input: PullRequestBodyInput): string {
     artifact,
     requestedBy,
     reason,
+    changeTicket,
     gates,
     approvals,
     link,
@@ -95,6 +98,17 @@ export function renderPullRequestBody(input: PullRequestBodyInput): string {
   }
   if (artifact.digest) {
     lines.push(`- Digest: ${code(artifact.digest)}`);
+  }
+
+  if (changeTicket) {
+    lines.push(
+      '',
+      '### Change ticket',
+      '',
+      changeTicket.url
+        ? `[${code(changeTicket.id)}](<${changeTicket.url}>)`
+        : code(changeTicket.id),
+    );
   }
 
   if (reason?.trim()) {
