@@ -2,6 +2,7 @@ import { makeStyles, Typography } from '@material-ui/core';
 import { Promotion } from '@promotion-for-backstage/plugin-promotion-common';
 import { entityName, shortDigest } from '../../lib';
 import { Abbreviated } from '../Shared';
+import { ChangeTicketLink } from '../ChangeTicket';
 import { buildName } from '../Rollback/buildName';
 import { RequestKindChip } from '../Rollback/RequestKindChip';
 
@@ -17,6 +18,18 @@ const useStyles = makeStyles(theme => ({
  * source environment to name).
  */
 export const RequestSummary = (props: { request: Promotion }) => {
+  const { request } = props;
+  return (
+    <>
+      <BuildSummary request={request} />
+      {request.changeTicket && (
+        <ChangeTicketLink ticket={request.changeTicket} />
+      )}
+    </>
+  );
+};
+
+const BuildSummary = (props: { request: Promotion }) => {
   const { request } = props;
   const { artifact } = request;
   // A tag-only pin shows the digest its tag resolved to: what is approved.

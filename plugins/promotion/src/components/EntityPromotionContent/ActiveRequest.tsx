@@ -1,7 +1,10 @@
 import { Button, makeStyles, Typography } from '@material-ui/core';
 import { Link } from '@backstage/core-components';
 import { EntityDisplayName } from '@backstage/plugin-catalog-react';
-import { Promotion } from '@promotion-for-backstage/plugin-promotion-common';
+import {
+  ChangeTicketRule,
+  Promotion,
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { RequestActions } from '../../hooks';
 import { requestName } from '../../lib';
 import {
@@ -11,6 +14,7 @@ import {
   CancelButton,
   DecisionButtons,
 } from '../Approvals';
+import { ChangeTicketLink } from '../ChangeTicket';
 import { blockingRuns, GateRunChips, gateRunText } from '../GateRuns';
 import { PromotionStatusLabel } from '../PromotionStatusLabel';
 import { buildName, RequestKindChip } from '../Rollback';
@@ -61,8 +65,10 @@ const Requester = (props: { request: Promotion }) => {
 export const ActiveRequest = (props: {
   request: Promotion;
   actions?: RequestActions;
+  /** The target's change ticket rule, to link the request's ticket to its page. */
+  changeTicketRule?: ChangeTicketRule;
 }) => {
-  const { request, actions } = props;
+  const { request, actions, changeTicketRule } = props;
   const classes = useStyles();
   const gateRuns = request.gateRuns ?? [];
   // While gating, the failing or waiting gates are why nothing happens;
@@ -84,6 +90,12 @@ export const ActiveRequest = (props: {
         )}{' '}
         <Requester request={request} />
       </span>
+      {request.changeTicket && (
+        <ChangeTicketLink
+          ticket={request.changeTicket}
+          rule={changeTicketRule}
+        />
+      )}
       {gateRuns.length > 0 && <GateRunChips runs={gateRuns} />}
       {waitingOn.map(run => (
         <Typography key={run.gate} variant="caption" color="textSecondary">

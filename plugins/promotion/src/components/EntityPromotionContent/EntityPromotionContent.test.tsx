@@ -681,6 +681,38 @@ describe('EntityPromotionContent open requests', () => {
     expect(request.getByText('Approvals 1 of 2')).toBeInTheDocument();
   });
 
+  it("links a request's change ticket to the page the environment names", async () => {
+    const promotionApi = mockPromotionApi();
+    promotionApi.getPipeline.mockResolvedValue(
+      pipeline(
+        environment('dev', DIGEST_NEW),
+        environment('staging', DIGEST_OLD, {
+          changeTicket: {
+            required: true,
+            url: 'https://itsm.acme.internal/change/{{ ticket }}',
+          },
+          activeRequests: [
+            promotion({
+              status: 'awaiting-approval',
+              changeTicket: 'CHG0012345',
+            }),
+          ],
+        }),
+      ),
+    );
+
+    renderContent(promotionApi);
+
+    const request = within(await screen.findByTestId('request-p-1'));
+    expect(request.getByTestId('change-ticket')).toHaveTextContent(
+      'Change ticket CHG0012345',
+    );
+    expect(request.getByRole('link', { name: /CHG0012345/ })).toHaveAttribute(
+      'href',
+      'https://itsm.acme.internal/change/CHG0012345',
+    );
+  });
+
   it('says who asked when it was not a person', async () => {
     const promotionApi = mockPromotionApi();
     promotionApi.getPipeline.mockResolvedValue(

@@ -168,6 +168,7 @@ export const EnvironmentCard = (props: EnvironmentCardProps) => {
                     key={request.id}
                     request={request}
                     actions={requestActions}
+                    changeTicketRule={environment.changeTicket}
                   />
                 ))}
               </ul>

@@ -210,6 +210,60 @@ describe('PromoteDialog', () => {
     );
   });
 
+  it('asks for the change ticket the target needs, plans again with it, and sends it', async () => {
+    const promotionApi = mockPromotionApi();
+    const changeTicket = { required: true, pattern: 'CHG[0-9]{7}' };
+    promotionApi.planPromotion.mockResolvedValue(plan({ changeTicket }));
+
+    const { dialog, onConfirm } = renderDialog(promotionApi);
+    await dialog.findByTestId('promotion-plan');
+    const promote = () => dialog.getByRole('button', { name: 'Promote' });
+    const field = dialog.getByRole('textbox', { name: 'Change ticket' });
+    expect(field).toBeRequired();
+    expect(promote()).toBeDisabled();
+
+    await userEvent.type(field, 'INC42');
+    await userEvent.tab();
+    expect(dialog.getByText('Must match CHG[0-9]{7}')).toBeInTheDocument();
+    expect(promote()).toBeDisabled();
+    // A ticket the target would refuse is not planned with.
+    expect(promotionApi.planPromotion).toHaveBeenCalledTimes(1);
+
+    await userEvent.clear(field);
+    await userEvent.type(field, ' CHG0012345');
+    await userEvent.tab();
+    // Gates may verify the ticket: the plan is made again with it.
+    await waitFor(() =>
+      expect(promotionApi.planPromotion).toHaveBeenLastCalledWith({
+        ...request,
+        changeTicket: 'CHG0012345',
+      }),
+    );
+    await waitFor(() => expect(promote()).toBeEnabled());
+    await userEvent.click(promote());
+
+    await waitFor(() =>
+      expect(onConfirm).toHaveBeenCalledWith({
+        ...request,
+        digest: DIGEST_NEW,
+        changeTicket: 'CHG0012345',
+      }),
+    );
+  });
+
+  it('takes an optional change ticket, and asks nothing of environments without one', async () => {
+    const promotionApi = mockPromotionApi();
+    promotionApi.planPromotion.mockResolvedValue(
+      plan({ changeTicket: { required: false } }),
+    );
+    const { dialog } = renderDialog(promotionApi);
+    await dialog.findByTestId('promotion-plan');
+    expect(
+      dialog.getByRole('textbox', { name: 'Change ticket (optional)' }),
+    ).not.toBeRequired();
+    expect(dialog.getByRole('button', { name: 'Promote' })).toBeEnabled();
+  });
+
   it('asks for a tag-only build by its tag', async () => {
     const promotionApi = mockPromotionApi();
     promotionApi.planPromotion.mockResolvedValue(

@@ -9,6 +9,7 @@ import {
 } from '@promotion-for-backstage/plugin-promotion-common';
 import { promotionApiRef, PromotionRequest } from '../../api';
 import { errorMessage } from '../../lib';
+import { ChangeTicketField, changeTicketProblem } from '../ChangeTicket';
 import { ConfirmDialog, NoteField, useSubmission } from '../Shared';
 import { PromotionPlanView } from './PromotionPlanView';
 import { SupersedeNotice } from './SupersedeNotice';
@@ -70,6 +71,9 @@ export const PromoteDialog = (props: PromoteDialogProps) => {
   const classes = useStyles();
   const promotionApi = useApi(promotionApiRef);
   const [reason, setReason] = useState('');
+  const [ticket, setTicket] = useState('');
+  // The ticket the plan was made with: gates may ask about it.
+  const [plannedTicket, setPlannedTicket] = useState('');
   const { submitting, error, submit } = useSubmission();
 
   const {
@@ -77,17 +81,24 @@ export const PromoteDialog = (props: PromoteDialogProps) => {
     error: planError,
     loading: planning,
   } = useAsync(
-    () => promotionApi.planPromotion(request),
+    () =>
+      promotionApi.planPromotion({
+        ...request,
+        ...(plannedTicket ? { changeTicket: plannedTicket } : {}),
+      }),
     // The request is rebuilt on every render; its parts are what matter.
-    [promotionApi, request.entityRef, source, target],
+    [promotionApi, request.entityRef, source, target, plannedTicket],
   );
   const artifact = plan?.artifact ?? props.artifact;
+  const ticketRule = plan?.changeTicket;
+  const ticketProblem = changeTicketProblem(ticket, ticketRule);
 
   const confirm = async () => {
     if (!plan) {
       return;
     }
     const trimmed = reason.trim();
+    const changeTicket = ticket.trim();
     const promotion: PromotionRequest = {
       ...request,
       // Promote the build that was planned, even if the source moved on
@@ -95,6 +106,7 @@ export const PromoteDialog = (props: PromoteDialogProps) => {
       // its tag (the backend takes it only if it ran in the source).
       ...plannedBuild(plan.artifact),
       ...(trimmed ? { reason: trimmed } : {}),
+      ...(changeTicket ? { changeTicket } : {}),
     };
     await submit(() => onConfirm(promotion));
   };
@@ -108,7 +120,7 @@ export const PromoteDialog = (props: PromoteDialogProps) => {
       submitting={submitting}
       onCancel={onCancel}
       confirmText="Promote"
-      ready={Boolean(plan) && !planning}
+      ready={Boolean(plan) && !planning && !ticketProblem}
       onConfirm={confirm}
     >
       <Typography className={classes.field}>
@@ -157,6 +169,15 @@ export const PromoteDialog = (props: PromoteDialogProps) => {
           </>
         )}
       </div>
+      {ticketRule && (
+        <ChangeTicketField
+          rule={ticketRule}
+          value={ticket}
+          onChange={setTicket}
+          onSettled={setPlannedTicket}
+          disabled={submitting}
+        />
+      )}
       <NoteField
         id="promote-reason"
         label="Reason (optional)"

@@ -330,6 +330,34 @@ describe('RollbackDialog', () => {
     });
   });
 
+  it('asks for the change ticket the environment needs, and sends it', async () => {
+    const promotionApi = apiWith({
+      ...rollbackPlan(),
+      changeTicket: { required: true },
+    });
+    const { dialog, onConfirm } = renderDialog(promotionApi);
+    await dialog.findByTestId('rollback-impact');
+
+    await userEvent.type(
+      dialog.getByRole('textbox', { name: /Reason/ }),
+      REASON,
+    );
+    expect(confirmButton(dialog)).toBeDisabled();
+    await userEvent.type(
+      dialog.getByRole('textbox', { name: 'Change ticket' }),
+      'INC-7731',
+    );
+    await userEvent.click(confirmButton(dialog));
+
+    expect(onConfirm).toHaveBeenCalledWith({
+      entityRef: ENTITY_REF,
+      environment: 'staging',
+      digest: DIGEST_OLD,
+      reason: REASON,
+      changeTicket: 'INC-7731',
+    });
+  });
+
   it('asks for a tag-only pin by its tag', async () => {
     const promotionApi = mockPromotionApi();
     const tagOnly = { ...PREVIOUS, artifact: { image: IMAGE, tag: '1.1.0' } };

@@ -10,6 +10,7 @@ import {
 } from '@promotion-for-backstage/plugin-promotion-common';
 import { promotionApiRef, RollbackRequest } from '../../api';
 import { entityName, errorMessage } from '../../lib';
+import { ChangeTicketField, changeTicketProblem } from '../ChangeTicket';
 import { ConfirmDialog, NoteField, useSubmission } from '../Shared';
 import { ImpactView } from './ImpactView';
 import { defaultChoice, rollbackChoices } from './rollbackChoices';
@@ -61,6 +62,7 @@ export const RollbackDialog = (props: RollbackDialogProps) => {
   const promotionApi = useApi(promotionApiRef);
   const [picked, setPicked] = useState<number>();
   const [reason, setReason] = useState('');
+  const [ticket, setTicket] = useState('');
   const { submitting, error, submit, clearError } = useSubmission();
   const name = entityName(entityRef);
 
@@ -88,18 +90,22 @@ export const RollbackDialog = (props: RollbackDialogProps) => {
 
   const parsedReason = reasonSchema.safeParse(reason);
   const blocked = plan?.impact.recommendation === 'blocked';
-  const ready = Boolean(plan) && parsedReason.success && !blocked;
+  const ticketProblem = changeTicketProblem(ticket, plan?.changeTicket);
+  const ready =
+    Boolean(plan) && parsedReason.success && !blocked && !ticketProblem;
 
   const confirm = async () => {
-    if (!plan || !parsedReason.success || blocked) {
+    if (!plan || !parsedReason.success || blocked || ticketProblem) {
       return;
     }
+    const changeTicket = ticket.trim();
     const request: RollbackRequest = {
       entityRef,
       environment,
       // The build that was analysed, whatever else changed meanwhile.
       ...buildOf(plan.artifact),
       reason: parsedReason.data,
+      ...(changeTicket ? { changeTicket } : {}),
     };
     await submit(() => onConfirm(request));
   };
@@ -175,6 +181,14 @@ export const RollbackDialog = (props: RollbackDialogProps) => {
         )}
         {plan && <ImpactView plan={plan} openRequests={props.openRequests} />}
       </div>
+      {plan?.changeTicket && (
+        <ChangeTicketField
+          rule={plan.changeTicket}
+          value={ticket}
+          onChange={setTicket}
+          disabled={submitting}
+        />
+      )}
       <NoteField
         id={`rollback-reason-${environment}`}
         label="Reason"

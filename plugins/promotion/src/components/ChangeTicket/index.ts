@@ -1,0 +1,3 @@
+export { ChangeTicketField, changeTicketProblem } from './ChangeTicketField';
+export type { ChangeTicketFieldProps } from './ChangeTicketField';
+export { ChangeTicketLink } from './ChangeTicketLink';
