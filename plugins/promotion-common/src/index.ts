@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export * from './annotations';
+export * from './audit';
 export * from './changeTickets';
 export * from './permissions';
 export * from './schemas';

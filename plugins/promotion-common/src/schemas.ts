@@ -240,6 +240,10 @@ export const auditQuerySchema = z
     actor: z.string().min(1).optional(),
     /** Cursor: the sequence number after which to continue. */
     after: z.coerce.number().int().min(0).optional(),
+    /** Cursor, newest first: the sequence number before which to continue. */
+    before: z.coerce.number().int().min(1).optional(),
+    /** `asc` (default): oldest first, paged with `after`; `desc`: newest first, paged with `before`. */
+    order: z.enum(['asc', 'desc']).optional(),
     limit: z.coerce.number().int().min(1).max(1000).optional(),
     format: z.enum(['jsonl', 'csv']).optional(),
   })

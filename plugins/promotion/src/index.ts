@@ -14,6 +14,7 @@ export {
 export { isPromotionAvailable } from './isPromotionAvailable';
 export { promotionApiRef, PromotionClient } from './api';
 export type {
+  AuditRecordsQuery,
   PromotionApi,
   PromotionRequest,
   RollbackPlanRequest,

@@ -226,11 +226,45 @@ describe.each(storeTestDatabaseIds())(
         expect(page3.nextCursor).toBeUndefined();
       });
 
+      it('pages newest first with a cursor to read on before', async () => {
+        await seed(knex, 250);
+        const first = await log.list({ order: 'desc' });
+        expect(first.items.map(r => r.seq)).toEqual(range(151, 250).reverse());
+        expect(first.nextCursor).toBe(151);
+        const second = await log.list({
+          order: 'desc',
+          before: first.nextCursor,
+        });
+        expect(second.items.map(r => r.seq)).toEqual(range(51, 150).reverse());
+        const last = await log.list({ order: 'desc', before: 51 });
+        expect(last.items.map(r => r.seq)).toEqual(range(1, 50).reverse());
+        expect(last.nextCursor).toBeUndefined();
+
+        // Within a filter, and between two cursors.
+        const payments = await log.list({
+          order: 'desc',
+          entityRef: ENTITIES[0],
+          limit: 3,
+        });
+        const seqs = range(1, 250)
+          .filter(seq => entry(seq - 1).entityRef === ENTITIES[0])
+          .reverse();
+        expect(payments.items.map(r => r.seq)).toEqual(seqs.slice(0, 3));
+        expect(
+          (await log.list({ order: 'desc', after: 10, before: 14 })).items.map(
+            r => r.seq,
+          ),
+        ).toEqual([13, 12, 11]);
+      });
+
       it('refuses a limit or cursor out of range', async () => {
         await expect(log.list({ limit: 0 })).rejects.toThrow(InputError);
         await expect(log.list({ limit: 1001 })).rejects.toThrow(InputError);
         await expect(log.list({ limit: 2.5 })).rejects.toThrow(InputError);
         await expect(log.list({ after: -1 })).rejects.toThrow(InputError);
+        await expect(log.list({ order: 'desc', before: 0 })).rejects.toThrow(
+          InputError,
+        );
         await expect(log.list({ limit: 1000 })).resolves.toEqual({ items: [] });
       });
     });

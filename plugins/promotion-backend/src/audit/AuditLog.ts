@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
 import { InputError } from '@backstage/errors';
+import type { AuditVerification } from '@promotion-for-backstage/plugin-promotion-common';
 import { AuditAction, GENESIS_HASH, hashRecord } from './auditChain';
 import type { AuditAnchor } from './auditAnchors';
 import {
@@ -45,13 +46,21 @@ export interface AuditFilter {
   promotionId?: string;
   action?: AuditAction;
   actor?: string;
-  /** Only records after this sequence number (the cursor of a previous page). */
+  /** Only records after this sequence number (the cursor of a previous page, oldest first). */
   after?: number;
+  /** Only records before this sequence number (the cursor of a previous page, newest first). */
+  before?: number;
 }
 
 export interface AuditListOptions extends AuditFilter {
   /** Page size, 1 to 1000; 100 when left out. */
   limit?: number;
+  /**
+   * `asc` (the default) lists the oldest first, and the next page is read
+   * with `after`; `desc` lists the newest first (a timeline), and the next
+   * page is read with `before`.
+   */
+  order?: 'asc' | 'desc';
 }
 
 /**
@@ -71,7 +80,7 @@ const MAX_SCANNED_PER_PAGE = 10_000;
 
 export interface AuditPage {
   items: AuditRecordView[];
-  /** Pass as `after` to read the next page; absent on the last page. */
+  /** Pass as `after` (as `before`, newest first) to read the next page; absent on the last page. */
   nextCursor?: number;
 }
 
@@ -80,16 +89,7 @@ export interface AuditChainHead {
   hash: string;
 }
 
-export interface AuditVerification {
-  ok: boolean;
-  /** Records found intact, in order, before the first broken one (all of them when ok). */
-  checked: number;
-  headSeq: number;
-  headHash: string;
-  firstBroken?: { seq: number; reason: string };
-  /** With anchors given: how many were found in the chain as they say (all of them when ok). */
-  anchorsMatched?: number;
-}
+export type { AuditVerification };
 
 export interface AuditVerifyOptions {
   /** Points of the chain recorded elsewhere (commit trailers, auditor events) that must still hold. */
@@ -144,7 +144,7 @@ export class AuditLog {
   }
 
   /**
-   * A page of the selected records, oldest first. With `keep`, only the
+   * A page of the selected records, oldest first unless `order` is `desc`. With `keep`, only the
    * records it keeps are listed; a page may then hold fewer than `limit`
    * records and still have a `nextCursor`, when many were passed over.
    */
@@ -157,11 +157,17 @@ export class AuditLog {
       throw new InputError(`limit must be an integer from 1 to ${MAX_LIMIT}`);
     }
     const items: AuditRecordView[] = [];
-    let after = options.after ?? 0;
+    const newestFirst = options.order === 'desc';
+    // The cursor moves on from the last record read: up, or down newest first.
+    let cursor = newestFirst ? options.before : options.after ?? 0;
     let scanned = 0;
     for (;;) {
-      const rows: AuditRecordRow[] = await this.select({ ...options, after })
-        .orderBy('seq', 'asc')
+      const rows: AuditRecordRow[] = await this.select(
+        newestFirst
+          ? { ...options, before: cursor }
+          : { ...options, after: cursor },
+      )
+        .orderBy('seq', newestFirst ? 'desc' : 'asc')
         .limit(limit + 1);
       const read = rows.slice(0, limit).map(toView);
       const kept = keep ? await keep(read) : read;
@@ -173,15 +179,15 @@ export class AuditLog {
       const more = rows.length > limit;
       if (items.length === limit) {
         // Full: the next page starts after the last record listed.
-        const cursor = items[items.length - 1].seq;
-        return more || cursor !== last?.seq
-          ? { items, nextCursor: cursor }
+        const listed = items[items.length - 1].seq;
+        return more || listed !== last?.seq
+          ? { items, nextCursor: listed }
           : { items };
       }
       scanned += read.length;
       if (!more) return { items };
-      after = last.seq;
-      if (scanned >= MAX_SCANNED_PER_PAGE) return { items, nextCursor: after };
+      cursor = last.seq;
+      if (scanned >= MAX_SCANNED_PER_PAGE) return { items, nextCursor: cursor };
     }
   }
 
@@ -342,6 +348,12 @@ export class AuditLog {
       throw new InputError('after must be a non-negative integer');
     }
     const query = this.db(RECORD_TABLE).where('seq', '>', after);
+    if (filter.before !== undefined) {
+      if (!Number.isInteger(filter.before) || filter.before < 1) {
+        throw new InputError('before must be a positive integer');
+      }
+      query.andWhere('seq', '<', filter.before);
+    }
     const columns = {
       entity_ref: filter.entityRef,
       environment: filter.environment,

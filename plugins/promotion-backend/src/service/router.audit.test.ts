@@ -483,6 +483,50 @@ describe.each(storeTestDatabaseIds())(
       );
     });
 
+    it('lists newest first for a timeline, and refuses an order on an export', async () => {
+      const server = await startBackend();
+      const store = await KnexPromotionStore.create({
+        database: { getClient: async () => knex },
+      });
+      for (const reason of ['first', 'second', 'third']) {
+        await store.appendAudit({
+          action: 'promotion.sync-requested',
+          actor: 'user:default/alice',
+          entityRef: 'component:default/payments',
+          environment: 'prod',
+          details: { reason },
+        });
+      }
+      const newest = await request(server)
+        .get(
+          '/api/promotion/audit?entityRef=component:default/payments&order=desc&limit=2',
+        )
+        .set('Authorization', asUser);
+      expect(newest.status).toBe(200);
+      expect(newest.body.items.map((r: any) => r.details.reason)).toEqual([
+        'third',
+        'second',
+      ]);
+      const older = await request(server)
+        .get(`/api/promotion/audit?order=desc&before=${newest.body.nextCursor}`)
+        .set('Authorization', asUser);
+      expect(older.body.items.map((r: any) => r.details.reason)).toEqual([
+        'first',
+      ]);
+
+      const exported = await request(server)
+        .get('/api/promotion/audit/export?order=desc')
+        .set('Authorization', asUser);
+      expect(exported.status).toBe(400);
+      expect(exported.body.error.message).toBe(
+        "Invalid audit query: an export is oldest first; 'order' is for /audit",
+      );
+      const badOrder = await request(server)
+        .get('/api/promotion/audit?order=newest')
+        .set('Authorization', asUser);
+      expect(badOrder.status).toBe(400);
+    });
+
     it('refuses a user the policy denies before looking at the anchors', async () => {
       const server = await startBackend({ result: AuthorizeResult.DENY });
       const res = await verify(server, 'not-an-anchor');

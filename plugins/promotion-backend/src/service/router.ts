@@ -47,6 +47,7 @@ import {
   AuditAction,
   AuditLog,
   AuditRecordKeeper,
+  AuditVerification,
   auditVerifyQuerySchema,
 } from '../audit';
 import { catalogLookup, catalogVisibility } from './catalogVisibility';
@@ -170,6 +171,9 @@ export async function createRouter(
   const maxReadAgeMs = durationToMilliseconds(config.maxReadAge);
   const recentEntities = new RecentAnswers<Entity>(maxReadAgeMs);
   const recentCallers = new RecentAnswers<(entity: Entity) => Caller>(
+    maxReadAgeMs,
+  );
+  const recentVerifications = new RecentAnswers<AuditVerification>(
     maxReadAgeMs,
   );
 
@@ -674,9 +678,14 @@ export async function createRouter(
 
   /** The filters of an audit query (checked after the caller, so a stranger learns nothing from validation). */
   function auditFilter(query: unknown) {
-    const { format, ...filter } = parse(auditQuerySchema, query, 'audit query');
+    const { format, order, ...filter } = parse(
+      auditQuerySchema,
+      query,
+      'audit query',
+    );
     return {
       format,
+      order,
       filter: {
         ...filter,
         ...(filter.entityRef
@@ -689,12 +698,12 @@ export async function createRouter(
 
   router.get('/audit', async (req, res) => {
     const keep = await auditReader(req);
-    const { format, filter } = auditFilter(req.query);
+    const { format, order, filter } = auditFilter(req.query);
     if (format)
       throw new InputError(
         "Invalid audit query: 'format' is for /audit/export",
       );
-    res.json(await auditLog.list(filter, keep));
+    res.json(await auditLog.list({ ...filter, order }, keep));
   });
 
   // Verification names no record's content, only the chain's seq and hashes,
@@ -709,12 +718,21 @@ export async function createRouter(
       { anchor },
       'audit query',
     ).anchor;
-    res.json(await auditLog.verify({ anchors }));
+    res.json(
+      anchors?.length
+        ? await auditLog.verify({ anchors })
+        : // Every open audit timeline asks; one walk of the chain answers them all.
+          await recentVerifications.get('chain', () => auditLog.verify()),
+    );
   });
 
   router.get('/audit/export', async (req, res) => {
     const keep = await auditReader(req);
-    const { format = 'jsonl', filter } = auditFilter(req.query);
+    const { format = 'jsonl', order, filter } = auditFilter(req.query);
+    if (order)
+      throw new InputError(
+        "Invalid audit query: an export is oldest first; 'order' is for /audit",
+      );
     const { limit: _limit, ...exportFilter } = filter;
     res.setHeader(
       'Content-Type',

@@ -2,6 +2,9 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
   ApprovalDecision,
+  AuditPage,
+  AuditQuery,
+  AuditVerification,
   CreatePromotionRequest,
   CreateRollbackRequest,
   DeploymentStatus,
@@ -69,6 +72,13 @@ export interface SyncOutcome {
 }
 
 /**
+ * Which audit records to list: the query of `GET /audit`.
+ *
+ * @public
+ */
+export type AuditRecordsQuery = Omit<AuditQuery, 'format'>;
+
+/**
  * What the promotion frontend needs from the promotion backend.
  *
  * @public
@@ -120,6 +130,14 @@ export interface PromotionApi {
     entityRef: string | CompoundEntityRef,
     environment: string,
   ): Promise<EnvironmentHistory>;
+  /**
+   * A page of the audit log (`GET /audit`, with the `promotion.audit.read`
+   * permission), e.g. one entity's records newest first with
+   * `{ entityRef, order: 'desc' }`.
+   */
+  listAuditRecords(query?: AuditRecordsQuery): Promise<AuditPage>;
+  /** Walks the whole audit chain and says whether it is intact, or names its first broken record. */
+  verifyAudit(): Promise<AuditVerification>;
   /**
    * Asks what a rollback would do (a dry run): the impact analysis with its
    * recommendation, the windows as of now, the approvals it needs, the open

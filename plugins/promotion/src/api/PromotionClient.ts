@@ -3,6 +3,8 @@ import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   ApprovalDecision,
+  AuditPage,
+  AuditVerification,
   BypassRequest,
   CreatePromotionRequest,
   CreateRollbackRequest,
@@ -15,6 +17,7 @@ import {
   SyncRequest,
 } from '@promotion-for-backstage/plugin-promotion-common';
 import {
+  AuditRecordsQuery,
   PromotionApi,
   PromotionRequest,
   RollbackPlanRequest,
@@ -67,6 +70,19 @@ export class PromotionClient implements PromotionApi {
     return this.request<EnvironmentHistory>(
       `${environmentPath(entityRef, environment)}/history`,
     );
+  }
+
+  async listAuditRecords(query: AuditRecordsQuery = {}): Promise<AuditPage> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined) params.set(key, String(value));
+    }
+    const search = params.toString();
+    return this.request<AuditPage>(search ? `/audit?${search}` : '/audit');
+  }
+
+  async verifyAudit(): Promise<AuditVerification> {
+    return this.request<AuditVerification>('/audit/verify');
   }
 
   async planRollback(request: RollbackPlanRequest): Promise<RollbackPlan> {

@@ -1,5 +1,6 @@
 export { promotionApiRef } from './PromotionApi';
 export type {
+  AuditRecordsQuery,
   PromotionApi,
   PromotionRequest,
   RollbackPlanRequest,

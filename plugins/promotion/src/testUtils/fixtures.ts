@@ -137,7 +137,20 @@ export function mockPromotionApi(): jest.Mocked<PromotionApi> {
     rerunGates: jest.fn(),
     decide: jest.fn(),
     bypass: jest.fn(),
-    getHistory: jest.fn(),
+    // What the tab's history and audit cards read, answered as an empty
+    // environment and an empty, intact chain unless a test says otherwise.
+    getHistory: jest.fn(async (ref, name) => ({
+      entityRef: typeof ref === 'string' ? ref : ENTITY_REF,
+      environment: name,
+      versions: [],
+    })),
+    listAuditRecords: jest.fn(async () => ({ items: [] })),
+    verifyAudit: jest.fn(async () => ({
+      ok: true,
+      checked: 0,
+      headSeq: 0,
+      headHash: '0'.repeat(64),
+    })),
     planRollback: jest.fn(),
     requestRollback: jest.fn(),
     releaseHold: jest.fn(),

@@ -12,23 +12,7 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
-/**
- * What a dialog is about: which entity moves which build where, or, for a
- * rollback, which environment goes back to which build (a rollback has no
- * source environment to name).
- */
-export const RequestSummary = (props: { request: Promotion }) => {
-  const { request } = props;
-  return (
-    <>
-      <BuildSummary request={request} />
-      {request.changeTicket && (
-        <ChangeTicketLink ticket={request.changeTicket} />
-      )}
-    </>
-  );
-};
-
+/** The build of a request, and where it goes. */
 const BuildSummary = (props: { request: Promotion }) => {
   const { request } = props;
   const { artifact } = request;
@@ -62,5 +46,22 @@ const BuildSummary = (props: { request: Promotion }) => {
       )}
       {artifact.tag && ` (${artifact.tag})`}
     </Typography>
+  );
+};
+
+/**
+ * What a dialog is about: which entity moves which build where, or, for a
+ * rollback, which environment goes back to which build (a rollback has no
+ * source environment to name).
+ */
+export const RequestSummary = (props: { request: Promotion }) => {
+  const { request } = props;
+  return (
+    <>
+      <BuildSummary request={request} />
+      {request.changeTicket && (
+        <ChangeTicketLink ticket={request.changeTicket} />
+      )}
+    </>
   );
 };

@@ -108,6 +108,30 @@ describe('EntityPromotionContent', () => {
     expect(promotionApi.getPipeline).toHaveBeenCalledWith(ENTITY_REF);
   });
 
+  it("shows, under the pipeline, the last environment's history and the entity's audit log", async () => {
+    const promotionApi = mockPromotionApi();
+    promotionApi.getPipeline.mockResolvedValue(
+      pipeline(
+        environment('dev', DIGEST_NEW),
+        environment('staging', DIGEST_OLD),
+      ),
+    );
+
+    renderContent(promotionApi);
+
+    expect(
+      await screen.findByText('Nothing has been pinned in staging yet.'),
+    ).toBeInTheDocument();
+    expect(promotionApi.getHistory).toHaveBeenCalledWith(ENTITY_REF, 'staging');
+    expect(screen.getByRole('tab', { name: 'dev' })).toBeInTheDocument();
+    expect(
+      await screen.findByTestId('audit-chain-verification'),
+    ).toHaveTextContent('Chain intact');
+    expect(promotionApi.listAuditRecords).toHaveBeenCalledWith(
+      expect.objectContaining({ entityRef: ENTITY_REF, order: 'desc' }),
+    );
+  });
+
   it('marks a build that was promoted with an emergency bypass', async () => {
     const promotionApi = mockPromotionApi();
     const prod = environment('prod', DIGEST_NEW);

@@ -1,5 +1,5 @@
 import { Fragment, useState } from 'react';
-import { Button, makeStyles } from '@material-ui/core';
+import { Button, Grid, makeStyles } from '@material-ui/core';
 import ArrowForwardIcon from '@material-ui/icons/ArrowForward';
 import {
   EmptyState,
@@ -13,6 +13,7 @@ import {
 } from '@promotion-for-backstage/plugin-promotion-common';
 import { usePipeline, useRequestActions } from '../../hooks';
 import { errorMessage } from '../../lib';
+import { AuditTimelineCard, EnvironmentHistoryCard } from '../History';
 import { EnvironmentCard } from './EnvironmentCard';
 import { PromoteDialog } from './PromoteDialog';
 import { promoteBlocker } from './promoteBlocker';
@@ -33,12 +34,31 @@ const useStyles = makeStyles(theme => ({
   retry: {
     marginTop: theme.spacing(2),
   },
+  records: {
+    marginTop: theme.spacing(1),
+  },
   arrow: {
     alignSelf: 'center',
     flexShrink: 0,
     color: theme.palette.text.secondary,
   },
 }));
+
+/**
+ * What changes in the pipeline when something is recorded: pins, and the
+ * state and decisions of open requests. The audit timeline reads again when
+ * it changes.
+ */
+function pipelineRevision(environments: PipelineEnvironment[]): string {
+  return environments
+    .map(
+      env =>
+        `${env.name}:${env.commit?.sha ?? ''}:${env.activeRequests
+          .map(r => `${r.id}/${r.status}/${r.approvals?.length ?? 0}`)
+          .join(',')}:${env.hold?.createdAt ?? ''}`,
+    )
+    .join('|');
+}
 
 // The pipeline is read when the page opens, a followed promotion is newer.
 function openRequests(
@@ -151,6 +171,24 @@ export const PromotionPipeline = (props: { entityRef: string }) => {
           );
         })}
       </div>
+      <Grid container spacing={2} className={classes.records}>
+        <Grid item xs={12} md={5}>
+          <EnvironmentHistoryCard
+            entityRef={entityRef}
+            environments={environments.map(env => ({
+              name: env.name,
+              pinnedBy: env.commit?.sha,
+            }))}
+          />
+        </Grid>
+        <Grid item xs={12} md={7}>
+          <AuditTimelineCard
+            entityRef={entityRef}
+            environments={environments.map(env => env.name)}
+            revision={pipelineRevision(environments)}
+          />
+        </Grid>
+      </Grid>
       {promoting?.source.artifact && (
         <PromoteDialog
           request={{

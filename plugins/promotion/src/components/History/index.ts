@@ -1,0 +1,3 @@
+export { AuditTimelineCard } from './AuditTimelineCard';
+export { EnvironmentHistoryCard } from './EnvironmentHistoryCard';
+export type { HistoryEnvironment } from './EnvironmentHistoryCard';
