@@ -356,5 +356,14 @@ export interface Config {
        */
       subjects?: string[];
     };
+    /** DORA metrics (`GET /metrics/dora`). */
+    metrics?: {
+      /**
+       * The environment whose changes count as production changes: deployments, failures
+       * and restores, and where lead time ends (it starts in the pipeline's first
+       * environment). One of `environments`. Default: the pipeline's last environment.
+       */
+      productionEnvironment?: string;
+    };
   };
 }

@@ -17,6 +17,11 @@ import { KnexPromotionStore } from './database';
 import { DeploymentService } from './deployment';
 import { builtInGateFactories, GateRunner } from './gates';
 import {
+  DoraMetricsService,
+  KnexDoraMetricsStore,
+  metricsEnvironments,
+} from './metrics';
+import {
   GitOpsService,
   ScmGitCredentialsProvider,
   ScmPullRequestProviderFactory,
@@ -24,6 +29,7 @@ import {
 import { PromotionAuthorizer, registerPermissions } from './permissions';
 import { PromotionNotifier } from './notifications';
 import { RegistryService } from './registry';
+import { PromotionOverviewReader } from './overview';
 import { createRouter } from './service/router';
 import { PromotionWorkflow, scheduleWorkflow } from './workflow';
 
@@ -143,6 +149,18 @@ export const promotionPlugin = createBackendPlugin({
             catalog,
             store,
             workflow,
+            overview: new PromotionOverviewReader({
+              config: promotionConfig,
+              catalog,
+              store,
+              gitops,
+              requests: workflow,
+            }),
+            metrics: new DoraMetricsService({
+              store: new KnexDoraMetricsStore(await database.getClient()),
+              catalog,
+              environments: metricsEnvironments(promotionConfig),
+            }),
           }),
         );
       },

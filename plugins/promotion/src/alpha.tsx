@@ -1,4 +1,6 @@
 import AssignmentTurnedInIcon from '@material-ui/icons/AssignmentTurnedIn';
+import ViewModuleIcon from '@material-ui/icons/ViewModule';
+import TimelineIcon from '@material-ui/icons/Timeline';
 import {
   ApiBlueprint,
   createFrontendPlugin,
@@ -12,7 +14,12 @@ import {
 } from '@backstage/plugin-catalog-react/alpha';
 import { PromotionClient, promotionApiRef } from './api';
 import { isPromotionAvailable } from './isPromotionAvailable';
-import { approvalsRouteRef, PROMOTION_TAB_PATH } from './routes';
+import {
+  approvalsRouteRef,
+  metricsRouteRef,
+  overviewRouteRef,
+  PROMOTION_TAB_PATH,
+} from './routes';
 
 /** @alpha */
 export const promotionApi = ApiBlueprint.make({
@@ -69,10 +76,58 @@ export const promotionApprovalsPage = PageBlueprint.make({
 });
 
 /**
+ * The promotions overview, at `/promotion`: every annotated entity ×
+ * environment, with its nav item. The approvals page at
+ * `/promotion/approvals` stays a page of its own: the longer path wins.
+ *
+ * @alpha
+ */
+export const promotionOverviewPage = PageBlueprint.make({
+  name: 'overview',
+  params: {
+    path: '/promotion',
+    title: 'Promotions',
+    icon: <ViewModuleIcon />,
+    routeRef: overviewRouteRef,
+    loader: () =>
+      import('./components/OverviewPage').then(m => <m.OverviewContent />),
+  },
+});
+
+/** @alpha */
+export const promotionDoraMetricsCard = EntityCardBlueprint.make({
+  name: 'dora-metrics',
+  params: {
+    filter: isPromotionAvailable,
+    loader: () =>
+      import('./components/DoraMetrics').then(m => <m.EntityDoraMetricsCard />),
+  },
+});
+
+/**
+ * The DORA metrics page, per group or of everything, with its nav item.
+ *
+ * @alpha
+ */
+export const promotionMetricsPage = PageBlueprint.make({
+  name: 'metrics',
+  params: {
+    path: '/promotion/metrics',
+    title: 'Promotion metrics',
+    icon: <TimelineIcon />,
+    routeRef: metricsRouteRef,
+    loader: () =>
+      import('./components/DoraMetrics').then(m => (
+        <m.PromotionMetricsContent />
+      )),
+  },
+});
+
+/**
  * The promotion plugin for apps on the new frontend system: the Promotion
  * tab and overview card on entities with the `promotion.backstage.io/image`
- * annotation, the approvals page with its nav item, and the API client they
- * use.
+ * annotation, the overview and approvals pages with their nav items, and
+ * the API client they use.
  *
  * @alpha
  */
@@ -82,11 +137,16 @@ export default createFrontendPlugin({
   info: { packageJson: () => import('../package.json') },
   routes: {
     approvals: approvalsRouteRef,
+    overview: overviewRouteRef,
+    metrics: metricsRouteRef,
   },
   extensions: [
     promotionApi,
     promotionEntityContent,
     promotionEntityCard,
     promotionApprovalsPage,
+    promotionOverviewPage,
+    promotionDoraMetricsCard,
+    promotionMetricsPage,
   ],
 });

@@ -10,6 +10,9 @@ export {
   EntityPromotionContent,
   EntityPromotionCard,
   PromotionApprovalsPage,
+  PromotionOverviewPage,
+  EntityDoraMetricsCard,
+  PromotionMetricsPage,
 } from './plugin';
 export { isPromotionAvailable } from './isPromotionAvailable';
 export { promotionApiRef, PromotionClient } from './api';
@@ -24,3 +27,4 @@ export type {
 } from './api';
 export type { EntityPromotionCardProps } from './components/EntityPromotionCard';
 export type { ApprovalsTableProps } from './components/ApprovalsPage';
+export type { OverviewTableProps } from './components/OverviewPage';

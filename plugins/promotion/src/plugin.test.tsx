@@ -7,7 +7,12 @@ import {
 } from '@backstage/plugin-catalog-react';
 import { PromotionClient, promotionApiRef } from './api';
 import { EntityPromotionContent, promotionPlugin } from './plugin';
-import { approvalsRouteRef, rootRouteRef } from './routes';
+import {
+  approvalsRouteRef,
+  metricsRouteRef,
+  overviewRouteRef,
+  rootRouteRef,
+} from './routes';
 import {
   DIGEST_NEW,
   entity,
@@ -40,6 +45,8 @@ describe('promotionPlugin', () => {
     expect(promotionPlugin.routes).toEqual({
       root: rootRouteRef,
       approvals: approvalsRouteRef,
+      overview: overviewRouteRef,
+      metrics: metricsRouteRef,
     });
   });
 

@@ -7,7 +7,12 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { PromotionClient, promotionApiRef } from './api';
-import { approvalsRouteRef, rootRouteRef } from './routes';
+import {
+  approvalsRouteRef,
+  metricsRouteRef,
+  overviewRouteRef,
+  rootRouteRef,
+} from './routes';
 
 /**
  * The promotion plugin for apps on the legacy frontend system. Apps on the
@@ -20,6 +25,8 @@ export const promotionPlugin = createPlugin({
   routes: {
     root: rootRouteRef,
     approvals: approvalsRouteRef,
+    overview: overviewRouteRef,
+    metrics: metricsRouteRef,
   },
   apis: [
     createApiFactory({
@@ -77,5 +84,55 @@ export const PromotionApprovalsPage = promotionPlugin.provide(
     component: () =>
       import('./components/ApprovalsPage').then(m => m.ApprovalsPage),
     mountPoint: approvalsRouteRef,
+  }),
+);
+
+/**
+ * The promotions overview: every entity with the `promotion.backstage.io/image`
+ * annotation that the signed-in user may see × environment, what runs where,
+ * and each request that waits, with why; filtered by owner and by name. Mount
+ * it on a route of the app, e.g. `/promotion`, and link it from the sidebar.
+ *
+ * @public
+ */
+export const PromotionOverviewPage = promotionPlugin.provide(
+  createRoutableExtension({
+    name: 'PromotionOverviewPage',
+    component: () =>
+      import('./components/OverviewPage').then(m => m.OverviewPage),
+    mountPoint: overviewRouteRef,
+  }),
+);
+
+/**
+ * The entity's DORA metrics for the overview page: deployment frequency,
+ * lead time for changes, change failure rate and time to restore over the
+ * last 30 days, each with a small chart.
+ *
+ * @public
+ */
+export const EntityDoraMetricsCard = promotionPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDoraMetricsCard',
+    component: {
+      lazy: () =>
+        import('./components/DoraMetrics').then(m => m.EntityDoraMetricsCard),
+    },
+  }),
+);
+
+/**
+ * The DORA metrics page: per group picked from the catalog, or of every
+ * entity the signed-in user may see. Mount it on a route of the app, e.g.
+ * `/promotion/metrics`, and link it from the sidebar.
+ *
+ * @public
+ */
+export const PromotionMetricsPage = promotionPlugin.provide(
+  createRoutableExtension({
+    name: 'PromotionMetricsPage',
+    component: () =>
+      import('./components/DoraMetrics').then(m => m.PromotionMetricsPage),
+    mountPoint: metricsRouteRef,
   }),
 );

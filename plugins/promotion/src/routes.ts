@@ -10,6 +10,16 @@ export const approvalsRouteRef = createRouteRef({
   id: 'promotion:approvals',
 });
 
+/** The promotions overview: every annotated entity × environment. */
+export const overviewRouteRef = createRouteRef({
+  id: 'promotion:overview',
+});
+
+/** The DORA metrics page: per group, or of everything the user may see. */
+export const metricsRouteRef = createRouteRef({
+  id: 'promotion:metrics',
+});
+
 /** The Promotion tab's path below the entity page, unless the app changes it. */
 export const PROMOTION_TAB_PATH = 'promotion';
 

@@ -151,6 +151,19 @@ describe('readPromotionConfig', () => {
     );
   });
 
+  it('reads the production environment of DORA metrics, which must be in the pipeline', () => {
+    expect(read(minimal()).metrics).toEqual({});
+    expect(
+      read({ ...minimal(), metrics: { productionEnvironment: 'staging' } })
+        .metrics,
+    ).toEqual({ productionEnvironment: 'staging' });
+    expect(
+      errorFor({ ...minimal(), metrics: { productionEnvironment: 'live' } }),
+    ).toBe(
+      "Invalid promotion config: promotion.metrics.productionEnvironment: 'live' is not an environment of the pipeline: name one of dev, staging, prod",
+    );
+  });
+
   it('names an unknown repository in gitops.defaults.repository', () => {
     expect(
       errorFor({

@@ -160,7 +160,7 @@ const changeTicketSchema = strictObject({
     .min(1)
     .superRefine((pattern, ctx) => {
       try {
-        new RegExp(pattern, 'u');
+        RegExp(pattern, 'u');
       } catch (error) {
         ctx.addIssue({
           code: 'custom',
@@ -322,6 +322,10 @@ export const promotionConfigSchema = strictObject({
     /** Subjects of service principals (e.g. `external:ci`) that may introduce builds. */
     subjects: z.array(z.string().min(1)).default([]),
   }).prefault({}),
+  metrics: strictObject({
+    /** The environment whose changes DORA metrics count; default: the pipeline's last. */
+    productionEnvironment: slug.optional(),
+  }).prefault({}),
 }).superRefine((config, ctx) => {
   const registryIds = uniqueNames(
     ctx,
@@ -335,6 +339,19 @@ export const promotionConfigSchema = strictObject({
     'environment',
     index => ['environments', index, 'name'],
   );
+  const production = config.metrics.productionEnvironment;
+  if (
+    production !== undefined &&
+    !config.environments.some(env => env.name === production)
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['metrics', 'productionEnvironment'],
+      message: `'${production}' is not an environment of the pipeline: name one of ${config.environments
+        .map(env => env.name)
+        .join(', ')}`,
+    });
+  }
   const checkRepository = referenceCheck(
     ctx,
     new Set(config.gitops.repositories.map(r => r.id)),

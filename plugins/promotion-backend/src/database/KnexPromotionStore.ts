@@ -98,6 +98,26 @@ type GateRunRow = {
 
 const iso = (value: string | Date) => new Date(value).toISOString();
 
+/** Refs per query of the many-entity reads: well below every driver's limit on bound values. */
+const REFS_PER_QUERY = 1000;
+
+function chunks(refs: string[]): string[][] {
+  const unique = [...new Set(refs)];
+  const result: string[][] = [];
+  for (let i = 0; i < unique.length; i += REFS_PER_QUERY)
+    result.push(unique.slice(i, i + REFS_PER_QUERY));
+  return result;
+}
+
+function toHold(row: HoldRow): EnvironmentHold {
+  return {
+    setBy: row.set_by,
+    reason: row.reason,
+    ...(row.promotion_id ? { promotionId: row.promotion_id } : {}),
+    createdAt: iso(row.created_at),
+  };
+}
+
 function toPromotion(row: PromotionRow): Promotion {
   return {
     id: row.id,
@@ -430,17 +450,25 @@ export class KnexPromotionStore implements PromotionStore {
     const rows = await this.db<HoldRow>('promotion_hold').where({
       entity_ref: entityRef,
     });
-    return new Map(
-      rows.map(row => [
-        row.environment,
-        {
-          setBy: row.set_by,
-          reason: row.reason,
-          ...(row.promotion_id ? { promotionId: row.promotion_id } : {}),
-          createdAt: iso(row.created_at),
-        },
-      ]),
-    );
+    return new Map(rows.map(row => [row.environment, toHold(row)]));
+  }
+
+  async listHoldsFor(
+    entityRefs: string[],
+  ): Promise<Map<string, Map<string, EnvironmentHold>>> {
+    const result = new Map<string, Map<string, EnvironmentHold>>();
+    for (const refs of chunks(entityRefs)) {
+      const rows = await this.db<HoldRow>('promotion_hold').whereIn(
+        'entity_ref',
+        refs,
+      );
+      for (const row of rows) {
+        const held = result.get(row.entity_ref) ?? new Map();
+        held.set(row.environment, toHold(row));
+        result.set(row.entity_ref, held);
+      }
+    }
+    return result;
   }
 
   async releaseHold(
@@ -491,6 +519,20 @@ export class KnexPromotionStore implements PromotionStore {
       );
     }
     return (await query).map(toPromotion);
+  }
+
+  async listActivePromotionsFor(entityRefs: string[]): Promise<Promotion[]> {
+    const found: Promotion[] = [];
+    for (const refs of chunks(entityRefs)) {
+      // Served by the (entity_ref, target_environment, status) index.
+      const rows = await this.db<PromotionRow>('promotion_request')
+        .whereIn('entity_ref', refs)
+        .whereIn('status', [...ACTIVE_PROMOTION_STATUSES])
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc');
+      found.push(...rows.map(toPromotion));
+    }
+    return found;
   }
 
   async transition(

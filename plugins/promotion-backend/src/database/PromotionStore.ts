@@ -83,6 +83,15 @@ export interface PromotionStore {
   ): Promise<boolean>;
   listPromotions(filter: PromotionFilter): Promise<Promotion[]>;
   /**
+   * The requests of many entities that have not ended yet, newest first, in
+   * one query (per thousand entities), for overviews of many entities.
+   */
+  listActivePromotionsFor(entityRefs: string[]): Promise<Promotion[]>;
+  /** The held environments of many entities, by entity ref, then environment name, in one query (per thousand entities). */
+  listHoldsFor(
+    entityRefs: string[],
+  ): Promise<Map<string, Map<string, EnvironmentHold>>>;
+  /**
    * Moves a request from one of `from` to `to`; resolves undefined, writing
    * nothing, when the request was no longer in `from`.
    */

@@ -63,6 +63,8 @@ export class GitMirror {
   private readonly checkedPaths = new Set<string>();
   /** Object reads and tree writes, without a git process per object. */
   private readonly objects: GitObjects;
+  /** Tree entries by name, per tree sha (trees never change), for {@link blobsAt}. */
+  private readonly trees = new Map<string, Promise<Map<string, TreeEntry>>>();
 
   private constructor(
     private readonly gitDir: string,
@@ -212,6 +214,64 @@ export class GitMirror {
   /** The file's content at a commit, or undefined when the path is not a file there. */
   async readFile(commit: string, path: string): Promise<string | undefined> {
     const object = await this.objects.read(`${commit}:${path}`);
+    return object?.type === 'blob'
+      ? object.content.toString('utf8')
+      : undefined;
+  }
+
+  /**
+   * The blob at each path at a commit, found by walking trees from the
+   * commit's root through the mirror's one `cat-file --batch` process. A tree
+   * on many paths (say `apps/`) is read once, and trees are kept by sha, so
+   * after the branch moved only the trees on changed paths are read again.
+   * A path that is no file there answers undefined; one that reaches through
+   * a symbolic link answers an error, as {@link assertNoSymlinks} refuses it.
+   */
+  async blobsAt(
+    commit: string,
+    paths: Iterable<string>,
+  ): Promise<Map<string, { sha: string } | { error: string } | undefined>> {
+    const root = await this.shaOf(`${commit}^{tree}`);
+    const wanted = [...new Set(paths)];
+    const found = await Promise.all(
+      wanted.map(async path => {
+        const parts = path.split('/');
+        let tree = root;
+        for (const [i, part] of parts.entries()) {
+          const entry = (await this.treeEntries(tree)).get(part);
+          if (entry?.mode === SYMLINK_MODE) {
+            const link = parts.slice(0, i + 1).join('/');
+            return {
+              error: `'${link}' is a symbolic link; promotion paths may not pass through links`,
+            };
+          }
+          if (i === parts.length - 1)
+            return entry?.type === 'blob' ? { sha: entry.sha } : undefined;
+          if (entry?.type !== 'tree') return undefined;
+          tree = entry.sha;
+        }
+        return undefined;
+      }),
+    );
+    return new Map(wanted.map((path, i) => [path, found[i]]));
+  }
+
+  private treeEntries(sha: string): Promise<Map<string, TreeEntry>> {
+    let entries = this.trees.get(sha);
+    if (!entries) {
+      entries = this.objects
+        .readTree(sha)
+        .then(list => new Map(list.map(entry => [entry.name, entry])));
+      entries.catch(() => this.trees.delete(sha));
+      if (this.trees.size >= 50_000) this.trees.clear();
+      this.trees.set(sha, entries);
+    }
+    return entries;
+  }
+
+  /** A blob's content by its sha. */
+  async readBlob(sha: string): Promise<string | undefined> {
+    const object = await this.objects.read(sha);
     return object?.type === 'blob'
       ? object.content.toString('utf8')
       : undefined;

@@ -58,6 +58,9 @@ export interface EnvironmentPin {
   commit: PinCommit | null;
 }
 
+/** What one environment pins now, from {@link GitOpsService.readPins}, or why it could not be read. */
+export type PinRead = { artifact: Artifact | null } | { error: string };
+
 /** The outcome of writing a promotion to git. */
 export interface AppliedChange {
   /** The commit that carries the change (on the branch, or the pull request's head). */
@@ -119,6 +122,8 @@ export class GitOpsService {
   private readonly writeQueues = new Map<string, Promise<unknown>>();
   /** `readPin` answers per repository, commit, path and locator. */
   private readonly pins = new Map<string, Promise<PinnedValues | undefined>>();
+  /** `readPins` answers per blob, path and locator (a blob never changes). */
+  private readonly blobPins = new Map<string, PinnedValues | null | Error>();
   readonly targets: TargetResolver;
 
   constructor(
@@ -225,6 +230,98 @@ export class GitOpsService {
       artifact: { image: target.locator.image, ...pin },
       commit: commit ? toPinCommit(commit) : null,
     };
+  }
+
+  /**
+   * What each of many environments (of many entities) pins now, in the order
+   * asked, without the commits that pinned them: for overviews of many
+   * entities. Each repository's tree is walked once at its tip for all of
+   * them through the mirror's batch process, and a manifest is parsed only
+   * when its content is new: answers are kept by blob, which a moved branch
+   * leaves as they were for every file it did not change. A read that fails
+   * answers its error and leaves the others alone.
+   */
+  async readPins(
+    reads: Array<{ entity: Entity; environment: EnvironmentConfig }>,
+    options: { snapshot?: GitSnapshot } = {},
+  ): Promise<PinRead[]> {
+    const snapshot = options.snapshot ?? this.snapshot();
+    const targets = reads.map(({ entity, environment }) => {
+      try {
+        return this.targets.targetsFor(entity, environment)[0];
+      } catch (error) {
+        return error as Error;
+      }
+    });
+    const byRepository = new Map<string, PromotionTarget[]>();
+    for (const target of targets) {
+      if (target instanceof Error) continue;
+      byRepository.set(target.repositoryId, [
+        ...(byRepository.get(target.repositoryId) ?? []),
+        target,
+      ]);
+    }
+    const blobs = new Map<
+      string,
+      { mirror: GitMirror; found: Awaited<ReturnType<GitMirror['blobsAt']>> }
+    >();
+    await Promise.all(
+      [...byRepository].map(async ([repositoryId, repositoryTargets]) => {
+        try {
+          const mirror = await this.mirror(repositoryId);
+          const tip = await snapshot.tipOf(repositoryId);
+          const found = await mirror.blobsAt(
+            tip,
+            repositoryTargets.map(t => t.path),
+          );
+          blobs.set(repositoryId, { mirror, found });
+        } catch (error) {
+          this.options.logger.warn(
+            `Could not read repository '${repositoryId}': ${error}`,
+          );
+        }
+      }),
+    );
+    return Promise.all(
+      targets.map(async (target): Promise<PinRead> => {
+        if (target instanceof Error) return { error: target.message };
+        const repository = blobs.get(target.repositoryId);
+        if (!repository)
+          return {
+            error: `Repository '${target.repositoryId}' could not be read`,
+          };
+        const blob = repository.found.get(target.path);
+        if (!blob) return { artifact: null };
+        if ('error' in blob) return { error: blob.error };
+        const pin = await this.pinOfBlob(repository.mirror, blob.sha, target);
+        if (pin instanceof Error) return { error: pin.message };
+        return {
+          artifact: pin && { image: target.locator.image, ...pin },
+        };
+      }),
+    );
+  }
+
+  private async pinOfBlob(
+    mirror: GitMirror,
+    sha: string,
+    target: PromotionTarget,
+  ): Promise<PinnedValues | null | Error> {
+    const key = [sha, target.path, JSON.stringify(target.locator)].join('\0');
+    const known = this.blobPins.get(key);
+    if (known !== undefined) return known;
+    const text = await mirror.readBlob(sha);
+    let pin: PinnedValues | null | Error;
+    try {
+      pin =
+        createManifestEditor(target.locator).readPin(text ?? '', target.path) ??
+        null;
+    } catch (error) {
+      pin = error instanceof Error ? error : new Error(String(error));
+    }
+    if (this.blobPins.size >= 50_000) this.blobPins.clear();
+    this.blobPins.set(key, pin);
+    return pin;
   }
 
   /**

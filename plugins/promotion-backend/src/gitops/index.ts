@@ -4,6 +4,7 @@ export type {
   PlannedChange,
   ApplyPromotionOptions,
   EnvironmentPin,
+  PinRead,
 } from './GitOpsService';
 export { GitMirror } from './GitMirror';
 export { TargetResolver } from './TargetResolver';

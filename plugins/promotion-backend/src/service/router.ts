@@ -34,6 +34,8 @@ import {
   environmentNameSchema,
   formatValidationIssues,
   listPromotionsQuerySchema,
+  doraMetricsQuerySchema,
+  overviewQuerySchema,
   promotionTargetApprovePermission,
   promotionTargetBypassPermission,
   promotionTargetPromotePermission,
@@ -57,6 +59,8 @@ import { PromotionStore } from '../database';
 import { parsePromotionCursor, promotionCursor } from './promotionCursor';
 import { RecentAnswers } from './RecentAnswers';
 import { Caller, PromotionWorkflow, Requester } from '../workflow';
+import { DoraMetricsService } from '../metrics';
+import { PromotionOverviewReader } from '../overview';
 
 export interface RouterOptions {
   config: PromotionConfig;
@@ -69,6 +73,8 @@ export interface RouterOptions {
   catalog: CatalogService;
   store: PromotionStore;
   workflow: PromotionWorkflow;
+  overview: PromotionOverviewReader;
+  metrics: DoraMetricsService;
 }
 
 function parse<T extends z.ZodType>(
@@ -122,6 +128,8 @@ export async function createRouter(
     catalog,
     store,
     workflow,
+    overview,
+    metrics,
   } = options;
   const router = Router();
   router.use(express.json());
@@ -475,6 +483,13 @@ export async function createRouter(
     },
   );
 
+  // Every annotated entity the caller may see × environment, a page at a time.
+  router.get('/overview', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const query = parse(overviewQuerySchema, req.query, 'overview query');
+    res.json(await overview.read(query, credentials));
+  });
+
   router.get('/promotions', async (req, res) => {
     const credentials = await userCredentials(req);
     const query = parse(listPromotionsQuerySchema, req.query, 'query');
@@ -747,6 +762,28 @@ export async function createRouter(
     for await (const line of auditLog.export(format, exportFilter, keep))
       res.write(line);
     res.end();
+  });
+
+  // DORA metrics of one entity (404 when the caller may not see it), of
+  // the entities a group owns, or of every entity; only what the caller may
+  // see in the catalog counts.
+  router.get('/metrics/dora', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const { entityRef, group, ...window } = parse(
+      doraMetricsQuerySchema,
+      req.query,
+      'query',
+    );
+    if (entityRef) {
+      const entity = await loadEntity(entityRef, credentials);
+      res.json(await metrics.forEntity(entity, window));
+    } else if (group) {
+      res.json(
+        await metrics.forGroup(normaliseEntityRef(group), credentials, window),
+      );
+    } else {
+      res.json(await metrics.overall(credentials, window));
+    }
   });
 
   return router;

@@ -8,10 +8,14 @@ import {
   CreatePromotionRequest,
   CreateRollbackRequest,
   DeploymentStatus,
+  DoraMetrics,
+  DoraMetricsQuery,
   EnvironmentHistory,
   ListPromotionsQuery,
+  OverviewQuery,
   Pipeline,
   Promotion,
+  PromotionOverview,
   PromotionPlan,
   RollbackImpact,
   RollbackPlan,
@@ -84,6 +88,13 @@ export type AuditRecordsQuery = Omit<AuditQuery, 'format'>;
  * @public
  */
 export interface PromotionApi {
+  /**
+   * A page of the promotions overview: the annotated entities the signed-in
+   * user may see (by name; with `owner`, those any of the owners own; with
+   * `q`, those whose name or title contains it), each with what runs in each
+   * environment and the request that waits there, with why.
+   */
+  getOverview(query?: OverviewQuery): Promise<PromotionOverview>;
   /** The entity's environments in pipeline order, with what each one runs. */
   getPipeline(entityRef: string | CompoundEntityRef): Promise<Pipeline>;
   /** Requests a promotion; it runs asynchronously, follow it with {@link PromotionApi.getPromotion}. */
@@ -169,6 +180,14 @@ export interface PromotionApi {
     environment: string,
     request?: SyncRequest,
   ): Promise<SyncOutcome>;
+  /**
+   * The DORA metrics (deployment frequency, lead time for changes, change
+   * failure rate, time to restore) of one entity (`entityRef`), of the
+   * entities a group owns (`group`), or of every entity the signed-in user
+   * may see, over a window (by default the last 30 days) with a series per
+   * day or week.
+   */
+  getDoraMetrics(query?: DoraMetricsQuery): Promise<DoraMetrics>;
 }
 
 /** @public */

@@ -8,10 +8,14 @@ import {
   BypassRequest,
   CreatePromotionRequest,
   CreateRollbackRequest,
+  DoraMetrics,
+  DoraMetricsQuery,
   EnvironmentHistory,
   ListPromotionsQuery,
+  OverviewQuery,
   Pipeline,
   Promotion,
+  PromotionOverview,
   PromotionPlan,
   RollbackPlan,
   SyncRequest,
@@ -55,6 +59,19 @@ export class PromotionClient implements PromotionApi {
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
     this.discoveryApi = options.discoveryApi;
     this.fetchApi = options.fetchApi;
+  }
+
+  async getOverview(query: OverviewQuery = {}): Promise<PromotionOverview> {
+    const params = new URLSearchParams();
+    // Several owners are the parameter repeated, as the backend reads them.
+    for (const owner of query.owner ?? []) params.append('owner', owner);
+    if (query.q) params.set('q', query.q);
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    if (query.offset !== undefined) params.set('offset', String(query.offset));
+    const search = params.toString();
+    return this.request<PromotionOverview>(
+      search ? `/overview?${search}` : '/overview',
+    );
   }
 
   async getPipeline(entityRef: string | CompoundEntityRef): Promise<Pipeline> {
@@ -165,6 +182,17 @@ export class PromotionClient implements PromotionApi {
 
   async getPromotion(id: string): Promise<Promotion> {
     return this.request<Promotion>(`/promotions/${encodeURIComponent(id)}`);
+  }
+
+  async getDoraMetrics(query: DoraMetricsQuery = {}): Promise<DoraMetrics> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined) params.set(key, String(value));
+    }
+    const search = params.toString();
+    return this.request<DoraMetrics>(
+      search ? `/metrics/dora?${search}` : '/metrics/dora',
+    );
   }
 
   async listPromotions(

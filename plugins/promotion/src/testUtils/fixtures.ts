@@ -128,6 +128,8 @@ export function plan(overrides: Partial<PromotionPlan> = {}): PromotionPlan {
 /** A PromotionApi whose every method is a jest mock, to be given behaviour per test. */
 export function mockPromotionApi(): jest.Mocked<PromotionApi> {
   return {
+    getOverview: jest.fn(),
+    getDoraMetrics: jest.fn(),
     getPipeline: jest.fn(),
     createPromotion: jest.fn(),
     planPromotion: jest.fn(),

@@ -1,0 +1,76 @@
+import {
+  DORA_DEFAULT_WINDOW_DAYS,
+  DoraBucket,
+  DoraBucketRange,
+} from '@promotion-for-backstage/plugin-promotion-common';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const BUCKET_MS: Record<DoraBucket, number> = {
+  day: DAY_MS,
+  week: 7 * DAY_MS,
+};
+/** Windows up to this long are cut into days by default, longer ones into weeks. */
+const DAILY_UP_TO_DAYS = 31;
+
+/** The span the metrics are computed over, and how its series is cut. */
+export interface MetricsWindow {
+  /** Inclusive. */
+  from: Date;
+  /** Exclusive. */
+  to: Date;
+  bucket: DoraBucket;
+  bucketMs: number;
+}
+
+/** What a validated `GET /metrics/dora` query says of the window. */
+export interface MetricsWindowQuery {
+  /** Days up to `now`. */
+  window?: number;
+  from?: string;
+  to?: string;
+  bucket?: DoraBucket;
+}
+
+/** The window of a validated `GET /metrics/dora` query, as of `now`. */
+export function resolveMetricsWindow(
+  query: MetricsWindowQuery,
+  now: Date,
+): MetricsWindow {
+  const to = query.to ? new Date(query.to) : now;
+  const from = query.from
+    ? new Date(query.from)
+    : new Date(
+        to.getTime() - (query.window ?? DORA_DEFAULT_WINDOW_DAYS) * DAY_MS,
+      );
+  const bucket =
+    query.bucket ??
+    (to.getTime() - from.getTime() <= DAILY_UP_TO_DAYS * DAY_MS
+      ? 'day'
+      : 'week');
+  return { from, to, bucket, bucketMs: BUCKET_MS[bucket] };
+}
+
+/** The window's length in days, fractions included. */
+export function windowDays(window: MetricsWindow): number {
+  return (window.to.getTime() - window.from.getTime()) / DAY_MS;
+}
+
+/**
+ * The buckets of the series: from the window's start, one bucket length
+ * each; the last ends with the window, so it may be shorter.
+ */
+export function bucketRanges(window: MetricsWindow): DoraBucketRange[] {
+  const ranges: DoraBucketRange[] = [];
+  const end = window.to.getTime();
+  for (
+    let start = window.from.getTime();
+    start < end;
+    start += window.bucketMs
+  ) {
+    ranges.push({
+      start: new Date(start).toISOString(),
+      end: new Date(Math.min(start + window.bucketMs, end)).toISOString(),
+    });
+  }
+  return ranges;
+}

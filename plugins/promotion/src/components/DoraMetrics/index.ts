@@ -1,0 +1,5 @@
+export { EntityDoraMetricsCard } from './EntityDoraMetricsCard';
+export {
+  PromotionMetricsContent,
+  PromotionMetricsPage,
+} from './PromotionMetricsPage';

@@ -1,0 +1,2 @@
+export { OverviewContent, OverviewPage } from './OverviewPage';
+export type { OverviewTableProps } from './OverviewTable';
