@@ -126,7 +126,7 @@ export interface OverviewEnvironment {
 export interface OverviewEntity {
   entityRef: string;
   title?: string;
-  /** `spec.owner` as the catalog has it. */
+  /** The owner's whole entity ref (`spec.owner` with its default kind and namespace filled in). */
   owner?: string;
   environments: OverviewEnvironment[];
   /** Why the entity's pipeline could not be worked out (e.g. an annotation names an unknown environment). */

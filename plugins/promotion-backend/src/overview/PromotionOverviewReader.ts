@@ -1,5 +1,9 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   OverviewEntity,
@@ -12,6 +16,27 @@ import { PromotionStore } from '../database';
 import { GitOpsService } from '../gitops';
 import { catalogRequest } from './catalogRequest';
 import { overviewRequest } from './overviewRequest';
+
+/**
+ * The owner as a whole entity ref: `spec.owner` may leave out the kind
+ * (a group) and the namespace (the entity's), as the catalog reads it.
+ */
+function ownerOf(entity: Entity): { owner?: string } {
+  const owner = entity.spec?.owner;
+  if (typeof owner !== 'string') return {};
+  try {
+    return {
+      owner: stringifyEntityRef(
+        parseEntityRef(owner, {
+          defaultKind: 'group',
+          defaultNamespace: entity.metadata.namespace ?? 'default',
+        }),
+      ),
+    };
+  } catch {
+    return {};
+  }
+}
 
 /** What the overview needs of the workflow: the requests' gate runs and approvals. */
 export interface RequestDetails {
@@ -77,9 +102,7 @@ export class PromotionOverviewReader {
       ({ entity, entityRef, environments, error }): OverviewEntity => ({
         entityRef,
         ...(entity.metadata.title ? { title: entity.metadata.title } : {}),
-        ...(typeof entity.spec?.owner === 'string'
-          ? { owner: entity.spec.owner }
-          : {}),
+        ...ownerOf(entity),
         environments: environments.map(environment => {
           const pin = pins[pinIndex++];
           const promotion = activeOf.get(`${entityRef}\0${environment.name}`);

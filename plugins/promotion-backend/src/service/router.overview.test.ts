@@ -62,7 +62,8 @@ function entity(
 
 const ENTITIES = [
   entity('payments', TEAM_A, undefined, 'Payments API'),
-  entity('checkout', TEAM_B),
+  // spec.owner as people write it: the kind and namespace left to their defaults.
+  { ...entity('checkout', TEAM_B), spec: { owner: 'team-b' } },
   entity('billing', TEAM_B, {
     'promotion.backstage.io/image': 'ghcr.io/acme/billing',
     'promotion.backstage.io/environments': 'dev,staging',
@@ -247,6 +248,8 @@ describe.each(storeTestDatabaseIds())(
         'component:default/payments',
       ]);
       const [billing, broken, checkout, payments] = res.body.items;
+      // A short spec.owner comes back as the whole ref the page links.
+      expect(checkout.owner).toBe(TEAM_B);
 
       expect(payments).toEqual({
         entityRef: 'component:default/payments',
