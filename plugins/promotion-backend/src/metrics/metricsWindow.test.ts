@@ -7,16 +7,30 @@ import {
 const NOW = new Date('2030-06-15T12:00:00.000Z');
 
 describe('resolveMetricsWindow', () => {
-  it('is the last 30 days in days when the query names no window', () => {
+  it('is the last 30 calendar days, today included, in days when the query names no window', () => {
     const window = resolveMetricsWindow({}, NOW);
     expect(window).toEqual({
-      from: new Date('2030-05-16T12:00:00.000Z'),
+      from: new Date('2030-05-17T00:00:00.000Z'),
       to: NOW,
       bucket: 'day',
       bucketMs: 86_400_000,
     });
-    expect(windowDays(window)).toBe(30);
-    expect(bucketRanges(window)).toHaveLength(30);
+    expect(windowDays(window)).toBe(29.5);
+    const buckets = bucketRanges(window);
+    expect(buckets).toHaveLength(30);
+    // The last bucket is today's so far.
+    expect(buckets[29]).toEqual({
+      start: '2030-06-15T00:00:00.000Z',
+      end: '2030-06-15T12:00:00.000Z',
+    });
+  });
+
+  it('counts a window back from to when the query names to', () => {
+    const window = resolveMetricsWindow(
+      { window: 7, to: '2030-06-01T00:00:00.000Z' },
+      NOW,
+    );
+    expect(window.from.toISOString()).toBe('2030-05-25T00:00:00.000Z');
   });
 
   it('cuts windows longer than 31 days into weeks unless told otherwise', () => {

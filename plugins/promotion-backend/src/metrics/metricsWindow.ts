@@ -37,11 +37,22 @@ export function resolveMetricsWindow(
   now: Date,
 ): MetricsWindow {
   const to = query.to ? new Date(query.to) : now;
-  const from = query.from
-    ? new Date(query.from)
-    : new Date(
-        to.getTime() - (query.window ?? DORA_DEFAULT_WINDOW_DAYS) * DAY_MS,
-      );
+  const days = query.window ?? DORA_DEFAULT_WINDOW_DAYS;
+  let from: Date;
+  if (query.from) {
+    from = new Date(query.from);
+  } else if (query.to) {
+    from = new Date(to.getTime() - days * DAY_MS);
+  } else {
+    // The last `days` calendar days (UTC), today included: each bucket is
+    // a day as people name it, and the last one is today's so far.
+    const today = Date.UTC(
+      now.getUTCFullYear(),
+      now.getUTCMonth(),
+      now.getUTCDate(),
+    );
+    from = new Date(today - (days - 1) * DAY_MS);
+  }
   const bucket =
     query.bucket ??
     (to.getTime() - from.getTime() <= DAILY_UP_TO_DAYS * DAY_MS

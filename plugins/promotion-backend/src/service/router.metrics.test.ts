@@ -165,10 +165,17 @@ describe.each(storeTestDatabaseIds())(
         kind: 'entity',
         entityRef: 'component:default/payments',
       });
-      expect(res.body.window).toMatchObject({ bucket: 'day', days: 30 });
+      expect(res.body.window.bucket).toBe('day');
+      expect(res.body.window.days).toBeGreaterThan(29);
+      expect(res.body.window.days).toBeLessThanOrEqual(30);
+      // The last 30 calendar days (UTC), today so far the last of them.
+      expect(res.body.window.from).toMatch(/T00:00:00\.000Z$/);
       expect(
         Date.parse(res.body.window.to) - Date.parse(res.body.window.from),
-      ).toBe(30 * DAY);
+      ).toBeGreaterThan(29 * DAY);
+      expect(
+        Date.parse(res.body.window.to) - Date.parse(res.body.window.from),
+      ).toBeLessThanOrEqual(30 * DAY);
       expect(res.body.buckets).toHaveLength(30);
       expect(res.body.productionEnvironment).toBe('prod');
       expect(res.body.firstEnvironment).toBe('dev');
@@ -238,7 +245,8 @@ describe.each(storeTestDatabaseIds())(
       expect(lead.body.buckets).toHaveLength(2);
       expect(lead.body.deploymentFrequency).toMatchObject({
         total: 4,
-        perDay: 4 / 14,
+        // Over the window's days: 13 whole ones and today so far.
+        perDay: 4 / lead.body.window.days,
       });
       // 2h (A), 4h (B), 10h (C) from dev; E came in without a dev record: 1h.
       expect(lead.body.leadTime).toMatchObject({

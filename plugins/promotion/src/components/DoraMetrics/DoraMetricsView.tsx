@@ -17,8 +17,9 @@ const plural = (count: number, one: string, many = `${one}s`) =>
 function windowText(metrics: DoraMetrics): string {
   const { from, to, days } = metrics.window;
   const endsNow = Math.abs(Date.parse(to) - Date.now()) < 60 * 60 * 1000;
-  return endsNow && Number.isInteger(days)
-    ? `the last ${plural(days, 'day')}`
+  // A window up to now is whole days back to a midnight, today so far included.
+  return endsNow
+    ? `the last ${plural(Math.ceil(days - 1e-9), 'day')}`
     : `${formatBucket(from)} – ${formatBucket(to)}`;
 }
 
