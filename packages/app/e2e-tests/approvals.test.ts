@@ -37,11 +37,23 @@ test('Riley requests prod, her own approval is refused, Morgan approves and the 
     .click();
   const dialog = page.getByRole('dialog');
   await expect(dialog.getByText(/Needs 1 approval/)).toBeVisible();
-  await dialog.getByRole('button', { name: 'Promote', exact: true }).click();
+  // prod takes a change ticket of the form CHG and seven digits.
+  const promote = dialog.getByRole('button', { name: 'Promote', exact: true });
+  await expect(promote).toBeDisabled();
+  await dialog
+    .getByRole('textbox', { name: 'Change ticket' })
+    .fill('CHG0012345');
+  await promote.click();
   const prod = page.getByTestId('env-prod');
   await expect(prod.getByText('Awaiting approval')).toBeVisible({
     timeout: 30_000,
   });
+  const ticket = prod.getByTestId('change-ticket');
+  await expect(ticket).toContainText('Change ticket CHG0012345');
+  await expect(ticket.getByRole('link')).toHaveAttribute(
+    'href',
+    'https://itsm.example.com/change/CHG0012345',
+  );
   // Riley may not approve her own request: the tab offers no button …
   await expect(
     prod.getByRole('button', {
@@ -102,4 +114,5 @@ test('Riley requests prod, her own approval is refused, Morgan approves and the 
   expect(message).toMatch(/^Promote payments-api to prod: /);
   expect(message).toMatch(/^Promoted-By: user:default\/riley$/m);
   expect(message).toMatch(/^Promotion-Id: [0-9a-f-]{36}$/m);
+  expect(message).toMatch(/^Change-Ticket: CHG0012345$/m);
 });
