@@ -1,6 +1,9 @@
 import { Knex } from 'knex';
 import { InputError } from '@backstage/errors';
-import type { AuditVerification } from '@promotion-for-backstage/plugin-promotion-common';
+import type {
+  AuditRecord,
+  AuditVerification,
+} from '@promotion-for-backstage/plugin-promotion-common';
 import { AuditAction, GENESIS_HASH, hashRecord } from './auditChain';
 import type { AuditAnchor } from './auditAnchors';
 import {
@@ -17,17 +20,8 @@ const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
 
 /** An audit record as its canonical text says it, with its place in the chain. */
-export interface AuditRecordView {
-  seq: number;
-  createdAt: string;
+export interface AuditRecordView extends Omit<AuditRecord, 'action'> {
   action: AuditAction;
-  actor: string;
-  promotionId: string | null;
-  entityRef: string | null;
-  environment: string | null;
-  details: Record<string, unknown>;
-  prevHash: string;
-  hash: string;
 }
 
 /**
