@@ -14,8 +14,15 @@ describe('resolveMetricsWindow', () => {
       to: NOW,
       bucket: 'day',
       bucketMs: 86_400_000,
+      calendarDays: 30,
     });
-    expect(windowDays(window)).toBe(29.5);
+    // Today counts whole, so a rate per day never divides by part of a day.
+    expect(windowDays(window)).toBe(30);
+    expect(
+      windowDays(
+        resolveMetricsWindow({ window: 1 }, new Date('2030-06-15T00:30:00Z')),
+      ),
+    ).toBe(1);
     const buckets = bucketRanges(window);
     expect(buckets).toHaveLength(30);
     // The last bucket is today's so far.

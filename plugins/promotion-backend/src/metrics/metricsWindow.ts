@@ -20,6 +20,8 @@ export interface MetricsWindow {
   to: Date;
   bucket: DoraBucket;
   bucketMs: number;
+  /** For a window of calendar days up to now: how many, today counted whole. */
+  calendarDays?: number;
 }
 
 /** What a validated `GET /metrics/dora` query says of the window. */
@@ -58,11 +60,20 @@ export function resolveMetricsWindow(
     (to.getTime() - from.getTime() <= DAILY_UP_TO_DAYS * DAY_MS
       ? 'day'
       : 'week');
-  return { from, to, bucket, bucketMs: BUCKET_MS[bucket] };
+  return {
+    from,
+    to,
+    bucket,
+    bucketMs: BUCKET_MS[bucket],
+    ...(query.from || query.to ? {} : { calendarDays: days }),
+  };
 }
 
 /** The window's length in days, fractions included. */
 export function windowDays(window: MetricsWindow): number {
+  // Today counts as a whole day: a rate per day early in the day would
+  // otherwise divide by a fraction of one.
+  if (window.calendarDays !== undefined) return window.calendarDays;
   return (window.to.getTime() - window.from.getTime()) / DAY_MS;
 }
 

@@ -1,5 +1,6 @@
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { QueryEntitiesInitialRequest } from '@backstage/catalog-client';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   ANNOTATION_PROMOTION_IMAGE,
   OVERVIEW_DEFAULT_LIMIT,
@@ -24,7 +25,10 @@ export const OVERVIEW_FIELDS = [
 export function catalogRequest(
   query: OverviewQuery,
 ): QueryEntitiesInitialRequest {
-  const owners = query.owner ?? [];
+  // The catalog keeps whole refs (group:default/team-a); `group:team-a` names the same owner.
+  const owners = (query.owner ?? []).map(owner =>
+    stringifyEntityRef(parseEntityRef(owner, { defaultNamespace: 'default' })),
+  );
   return {
     filter: {
       [`metadata.annotations.${ANNOTATION_PROMOTION_IMAGE}`]:

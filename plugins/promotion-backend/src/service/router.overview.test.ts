@@ -394,6 +394,11 @@ describe.each(storeTestDatabaseIds())(
       const teamA = await get({ owner: TEAM_A });
       expect(teamA.status).toBe(200);
       expect(names(teamA)).toEqual(['payments', 'secret']);
+      // An owner in the default namespace may be named without it.
+      expect(names(await get({ owner: 'group:team-a' }))).toEqual([
+        'payments',
+        'secret',
+      ]);
 
       const both = await get({ owner: [TEAM_A, TEAM_B] });
       expect(both.body.totalItems).toBe(5);
