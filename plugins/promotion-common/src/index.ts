@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export * from './annotations';
+export * from './approvals';
 export * from './audit';
 export * from './changeTickets';
 export * from './metrics';

@@ -1,13 +1,14 @@
-import { Promotion } from '@promotion-for-backstage/plugin-promotion-common';
+import {
+  countedApprovals,
+  Promotion,
+} from '@promotion-for-backstage/plugin-promotion-common';
 
 /** The approvals that count toward the request's rule so far, of those it needs. */
 export function approvalProgress(
   promotion: Pick<Promotion, 'approvals' | 'approvalsRequired'>,
 ): { given: number; required: number } {
   return {
-    given: (promotion.approvals ?? []).filter(
-      approval => approval.decision === 'approve' && approval.counts,
-    ).length,
+    given: countedApprovals(promotion),
     required: promotion.approvalsRequired ?? 0,
   };
 }

@@ -1,4 +1,7 @@
-import { Promotion } from '@promotion-for-backstage/plugin-promotion-common';
+import {
+  countedApprovals,
+  Promotion,
+} from '@promotion-for-backstage/plugin-promotion-common';
 
 /**
  * How far a request is on its approval rule: the approvals that count (not,
@@ -12,8 +15,5 @@ export function approvalProgress(
   if (required === 0) {
     return undefined;
   }
-  const given = (request.approvals ?? []).filter(
-    approval => approval.decision === 'approve' && approval.counts,
-  ).length;
-  return { given, required };
+  return { given: countedApprovals(request), required };
 }
